@@ -1,0 +1,4 @@
+"""Every viewset of /api/v1/, in one place."""
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()

@@ -1,0 +1,17 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+
+
+@login_required
+def home(request):
+    """Send each role to its start page."""
+    from accounts.scoping import scope_for
+
+    scope = scope_for(request.user)
+    if scope.is_officer:
+        return redirect("liaison_points:dashboard")
+    if scope.is_manager:
+        return redirect("guards:company-detail", pk=scope.company_id)
+    if scope.is_guard:
+        return redirect("guards:guard-detail", pk=scope.guard_id)
+    return redirect("accounts:login")

@@ -1,0 +1,109 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.utils import bulk_update_with_history
+
+from guards.models import CompanyManager, Guard, SecurityCompany
+from liaison_points.models import LiaisonPoint
+from liaison_points.selectors import nearest_active_point_index
+
+_REATTACH_BATCH = 2000
+
+
+def _attach_nearest(guard: Guard) -> None:
+    if guard.point_pinned and guard.liaison_point_id:
+        return
+    guard.point_pinned = False
+    guard.liaison_point_id = nearest_active_point_index().nearest(
+        float(guard.post_latitude), float(guard.post_longitude)
+    )
+
+
+@transaction.atomic
+def guard_create(*, by=None, **fields) -> Guard:
+    """Register a guard. Unless an officer pins a point, the guard is attached to the nearest active
+    liaison point to the post. Raises ValidationError with field errors; nothing is saved then."""
+    guard = Guard(**fields)
+    guard.full_clean(exclude=["liaison_point"])
+    if guard.liaison_point_id:
+        guard.point_pinned = True
+    _attach_nearest(guard)
+    guard._history_user = by
+    guard.save()
+    return guard
+
+
+@transaction.atomic
+def guard_update(*, guard: Guard, by=None, **fields) -> Guard:
+    """Change a guard's details. Moving the post re-attaches an unpinned guard to the nearest point."""
+    moved = any(
+        name in fields and str(fields[name]) != str(getattr(guard, name)) for name in ("post_latitude", "post_longitude")
+    )
+    for name, value in fields.items():
+        setattr(guard, name, value)
+    guard.full_clean(exclude=["liaison_point"])
+    if moved and not guard.point_pinned:
+        _attach_nearest(guard)
+    guard._history_user = by
+    guard.save()
+    return guard
+
+
+@transaction.atomic
+def guard_set_point(*, guard: Guard, point: LiaisonPoint | None, by=None) -> Guard:
+    """An officer's override: pin the guard to `point` (which must be active), or with None hand
+    the guard back to automatic nearest-point attachment."""
+    if point is None:
+        guard.point_pinned = False
+        _attach_nearest(guard)
+    else:
+        if not point.active:
+            raise ValidationError({"liaison_point": "This liaison point is closed; choose an active one."})
+        guard.liaison_point = point
+        guard.point_pinned = True
+    guard._history_user = by
+    guard.save(update_fields=["liaison_point", "point_pinned", "updated_at"])
+    return guard
+
+
+@transaction.atomic
+def guards_reattach() -> int:
+    """Recompute the attachment of every guard who follows the nearest active point, and of pinned
+    guards whose point has closed (the override no longer stands). Returns how many changed.
+
+    One query for the points, one streamed query for the guards, bulk updates in batches."""
+    index = nearest_active_point_index()
+    active_ids = set(index.keys)
+    rows = list(
+        Guard.objects.exclude(status=Guard.Status.REMOVED)
+        .values_list("id", "post_latitude", "post_longitude", "liaison_point_id", "point_pinned")
+        .iterator(chunk_size=_REATTACH_BATCH)
+    )
+    candidates = [r for r in rows if not r[4] or r[3] not in active_ids]
+    nearest = index.nearest_many([(r[1], r[2]) for r in candidates])
+    new_point = {r[0]: point_id for r, point_id in zip(candidates, nearest) if r[3] != point_id or r[4]}
+    # Only the guards that move are loaded whole, so their history rows are complete.
+    changed = list(Guard.objects.filter(pk__in=new_point)) if new_point else []
+    for guard in changed:
+        guard.liaison_point_id = new_point[guard.pk]
+        guard.point_pinned = False
+    bulk_update_with_history(
+        changed, Guard, ["liaison_point", "point_pinned"], batch_size=_REATTACH_BATCH,
+        default_change_reason="liaison points changed",
+    )
+    return len(changed)
+
+
+@transaction.atomic
+def manager_bind(*, user, company: SecurityCompany, phone: str = "") -> CompanyManager:
+    """Make `user` the manager of `company` (a manager manages exactly one company)."""
+    profile, _created = CompanyManager.objects.update_or_create(user=user, defaults={"company": company, "phone": phone})
+    return profile
+
+
+@transaction.atomic
+def guard_bind_user(*, guard: Guard, user) -> Guard:
+    if guard.user_id and guard.user_id != user.pk:
+        raise ValidationError({"guard": "This guard already has a sign-in account."})
+    guard.user = user
+    guard.save(update_fields=["user", "updated_at"])
+    return guard

@@ -1,0 +1,95 @@
+"""The fixed cast every test can use (healthchecks style): an officer, a manager of company A,
+a guard of company A with a sign-in account, a manager of company B, and an outsider with no role."""
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def township(db):
+    return f.TownshipFactory(name="城关镇")
+
+
+@pytest.fixture
+def point(db, township):
+    return f.LiaisonPointFactory(township=township, latitude="32.270000", longitude="111.600000")
+
+
+@pytest.fixture
+def company(db):
+    return f.SecurityCompanyFactory(name="Company A")
+
+
+@pytest.fixture
+def other_company(db):
+    return f.SecurityCompanyFactory(name="Company B")
+
+
+@pytest.fixture
+def officer(db):
+    return f.OfficerFactory(user__username="officer").user
+
+
+@pytest.fixture
+def manager(db, company):
+    return f.CompanyManagerFactory(company=company, user__username="manager_a").user
+
+
+@pytest.fixture
+def other_manager(db, other_company):
+    return f.CompanyManagerFactory(company=other_company, user__username="manager_b").user
+
+
+@pytest.fixture
+def guard(db, company, point):
+    user = f.UserFactory(username="guard_a", role=Role.GUARD)
+    return f.GuardFactory(company=company, liaison_point=point, user=user)
+
+
+@pytest.fixture
+def other_guard(db, other_company, point):
+    return f.GuardFactory(company=other_company, liaison_point=point)
+
+
+@pytest.fixture
+def outsider(db):
+    return f.UserFactory(username="outsider", role=Role.GUARD)
+
+
+@pytest.fixture
+def api_for():
+    """api_for(user) → an APIClient signed in as user (None: anonymous)."""
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client_for(client):
+    from django.test import Client
+
+    def make(user=None):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make

@@ -1,0 +1,109 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Role, User
+from guards.models import CompanyManager, Guard, SecurityCompany
+from guards.validators import national_id_check_digit
+from liaison_points.models import LiaisonPoint, Officer, PoliceStation, Township, Zone
+
+
+def make_national_id(n: int, *, region: str = "420625", born: datetime.date = datetime.date(1980, 1, 1)) -> str:
+    """A valid 18-character resident id, unique for each n below 1000 per birth date."""
+    first17 = f"{region}{born:%Y%m%d}{n % 1000:03d}"
+    return first17 + national_id_check_digit(first17)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"User {n}")
+    role = Role.OFFICER
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class TownshipFactory(DjangoModelFactory):
+    class Meta:
+        model = Township
+
+    code = factory.Sequence(lambda n: f"T{n:03d}")
+    name = factory.Sequence(lambda n: f"Township {n}")
+
+
+class ZoneFactory(DjangoModelFactory):
+    class Meta:
+        model = Zone
+
+    name = factory.Sequence(lambda n: f"Zone {n}")
+
+
+class PoliceStationFactory(DjangoModelFactory):
+    class Meta:
+        model = PoliceStation
+
+    name = factory.Sequence(lambda n: f"Station {n}")
+    township = factory.SubFactory(TownshipFactory)
+
+
+class OfficerFactory(DjangoModelFactory):
+    class Meta:
+        model = Officer
+
+    user = factory.SubFactory(UserFactory, role=Role.OFFICER)
+    station = factory.SubFactory(PoliceStationFactory)
+    badge_number = factory.Sequence(lambda n: f"B{n:05d}")
+
+
+class LiaisonPointFactory(DjangoModelFactory):
+    class Meta:
+        model = LiaisonPoint
+
+    code = factory.Sequence(lambda n: f"LP{n:04d}")
+    name = factory.Sequence(lambda n: f"Point {n}")
+    township = factory.SubFactory(TownshipFactory)
+    station = factory.SubFactory(PoliceStationFactory, township=factory.SelfAttribute("..township"))
+    latitude = Decimal("32.270000")
+    longitude = Decimal("111.600000")
+
+
+class SecurityCompanyFactory(DjangoModelFactory):
+    class Meta:
+        model = SecurityCompany
+
+    name = factory.Sequence(lambda n: f"Company {n}")
+    licence_number = factory.Sequence(lambda n: f"LIC-{n:05d}")
+
+
+class CompanyManagerFactory(DjangoModelFactory):
+    class Meta:
+        model = CompanyManager
+
+    user = factory.SubFactory(UserFactory, role=Role.MANAGER)
+    company = factory.SubFactory(SecurityCompanyFactory)
+
+
+class GuardFactory(DjangoModelFactory):
+    class Meta:
+        model = Guard
+
+    company = factory.SubFactory(SecurityCompanyFactory)
+    name = factory.Sequence(lambda n: f"Guard {n}")
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    national_id = factory.Sequence(lambda n: make_national_id(n % 1000, born=datetime.date(1970, 1, 1) + datetime.timedelta(days=n // 1000)))
+    post = factory.Sequence(lambda n: f"Post {n}")
+    post_latitude = Decimal("32.270000")
+    post_longitude = Decimal("111.600000")
+    certificate_status = Guard.CertificateStatus.VALID
+    certificate_number = factory.Sequence(lambda n: f"CERT{n:06d}")
+    certificate_expires_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=365))
