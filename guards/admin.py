@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin_export import export_csv
-from guards.models import CompanyManager, Guard, SecurityCompany
+from guards.models import CompanyManager, Guard, PointEntry, PointRule, SecurityCompany
 
 
 class CompanyManagerInline(admin.TabularInline):
@@ -38,4 +38,21 @@ class GuardAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("company", "liaison_point")
     raw_id_fields = ("user",)
     readonly_fields = ("created_at", "updated_at")
+    actions = [export_csv]
+
+
+@admin.register(PointRule)
+class PointRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("kind", "points", "active")
+    list_editable = ("points", "active")
+
+
+@admin.register(PointEntry)
+class PointEntryAdmin(admin.ModelAdmin):
+    list_display = ("guard", "kind", "points", "reason", "occurred_on", "source_type", "source_id", "created_by")
+    list_filter = ("kind", "occurred_on")
+    list_select_related = ("guard", "created_by")
+    search_fields = ("guard__name", "reason")
+    raw_id_fields = ("guard", "created_by")
+    date_hierarchy = "occurred_on"
     actions = [export_csv]

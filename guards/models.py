@@ -123,3 +123,65 @@ class Guard(models.Model):
 
         self.national_id = normalize_national_id(self.national_id)
         self.phone = (self.phone or "").strip()
+
+
+class PointRule(models.Model):
+    """How many points one kind of activity earns (negative for deductions). Officers edit these."""
+
+    class Kind(models.TextChoices):
+        PATROL_ATTENDED = "patrol", _("Patrol attended")
+        TIP_CONFIRMED = "tip", _("Tip confirmed")
+        DISPUTE_HELPED = "dispute", _("Dispute helped")
+        TRAINING_ATTENDED = "training", _("Training attended")
+        COMMENDATION = "commendation", _("Commendation")
+        DEDUCTION = "deduction", _("Deduction")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, unique=True)
+    points = models.IntegerField(_("points"))
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("point rule")
+        verbose_name_plural = _("point rules")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.points:+d}"
+
+
+class PointEntry(models.Model):
+    """One line of the points ledger. Activity-driven entries carry their source (app label, model,
+    id) and are unique per guard, kind and source, so crediting the same patrol twice is impossible."""
+
+    guard = models.ForeignKey(Guard, on_delete=models.CASCADE, related_name="point_entries", verbose_name=_("guard"))
+    kind = models.CharField(_("kind"), max_length=16, choices=PointRule.Kind.choices)
+    points = models.IntegerField(_("points"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    source_type = models.CharField(_("source type"), max_length=40, blank=True, help_text=_("app_label.model of the source record"))
+    source_id = models.BigIntegerField(_("source id"), null=True, blank=True)
+    occurred_on = models.DateField(_("occurred on"), default=datetime.date.today)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        indexes = [
+            models.Index(fields=["guard", "occurred_on"], name="points_guard_day"),
+            models.Index(fields=["occurred_on"], name="points_day"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guard", "kind", "source_type", "source_id"],
+                condition=models.Q(source_id__isnull=False),
+                name="points_once_per_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guard} {self.points:+d} ({self.get_kind_display()})"

@@ -1,7 +1,12 @@
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.scoping import scope_for
-from guards.models import CompanyManager, Guard, SecurityCompany
+from guards.models import CompanyManager, Guard, PointEntry, SecurityCompany
 
 
 def company_list_visible_to(*, user) -> QuerySet[SecurityCompany]:
@@ -16,3 +21,44 @@ def guard_list_visible_to(*, user) -> QuerySet[Guard]:
 
 def manager_list() -> QuerySet[CompanyManager]:
     return CompanyManager.objects.select_related("user", "company")
+
+
+@dataclass(frozen=True)
+class Deployability:
+    ok: bool
+    reason: str = ""
+
+
+def guard_deployability(*, guard: Guard, on: datetime.date | None = None) -> Deployability:
+    """Whether `guard` may be put on duty on `on`, and if not, why (shown to the planner).
+
+    Reads only the guard row, so it costs no query; rules that need other tables (training
+    attendance, the last assessment) will join through guard_deployability_map."""
+    on = on or timezone.localdate()
+    if guard.status == Guard.Status.SUSPENDED:
+        return Deployability(False, gettext("suspended"))
+    if guard.status == Guard.Status.REMOVED:
+        return Deployability(False, gettext("removed from the scheme"))
+    if guard.certificate_status == Guard.CertificateStatus.REVOKED:
+        return Deployability(False, gettext("certificate revoked"))
+    if guard.certificate_status == Guard.CertificateStatus.NONE or guard.certificate_expires_on is None:
+        return Deployability(False, gettext("no guard certificate"))
+    if guard.certificate_expires_on < on:
+        return Deployability(
+            False, gettext("certificate expired on %(day)s") % {"day": guard.certificate_expires_on.isoformat()}
+        )
+    return Deployability(True)
+
+
+def guard_deployability_map(*, guards, on: datetime.date | None = None) -> dict[int, Deployability]:
+    return {g.pk: guard_deployability(guard=g, on=on) for g in guards}
+
+
+def guard_points_total(*, guard_ids, start: datetime.date, end: datetime.date) -> dict[int, int]:
+    """Points per guard over [start, end], one aggregate query."""
+    rows = (
+        PointEntry.objects.filter(guard_id__in=guard_ids, occurred_on__range=(start, end))
+        .values("guard_id")
+        .annotate(total=Sum("points"))
+    )
+    return {r["guard_id"]: r["total"] for r in rows}

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from guards.models import CompanyManager, Guard, SecurityCompany
+from guards.models import CompanyManager, Guard, PointEntry, PointRule, SecurityCompany
 from liaison_points.models import LiaisonPoint
 from liaison_points.selectors import nearest_active_point_index
 
@@ -107,3 +107,38 @@ def guard_bind_user(*, guard: Guard, user) -> Guard:
     guard.user = user
     guard.save(update_fields=["user", "updated_at"])
     return guard
+
+
+def points_award(
+    *, guard_id: int, kind: str, source=None, occurred_on=None, reason: str = "", points: int | None = None, by=None
+) -> PointEntry | None:
+    """Credit (or debit) a guard through the points ledger.
+
+    Activity awards name their `source` record and are idempotent: the same guard, kind and source
+    is credited once however often this runs. Points default to the active PointRule of `kind`; with
+    no active rule (and no explicit points) nothing is written and None is returned."""
+    if points is None:
+        rule = PointRule.objects.filter(kind=kind, active=True).first()
+        if rule is None:
+            return None
+        points = rule.points
+    source_type = f"{source._meta.app_label}.{source._meta.model_name}" if source is not None else ""
+    source_id = source.pk if source is not None else None
+    fields = {"points": points, "reason": reason, "created_by": by}
+    if occurred_on is not None:
+        fields["occurred_on"] = occurred_on
+    if source_id is None:
+        return PointEntry.objects.create(guard_id=guard_id, kind=kind, source_type=source_type, **fields)
+    with transaction.atomic():
+        entry, _created = PointEntry.objects.get_or_create(
+            guard_id=guard_id, kind=kind, source_type=source_type, source_id=source_id, defaults=fields
+        )
+    return entry
+
+
+def points_revoke(*, guard_id: int, kind: str, source) -> int:
+    """Take back an activity award (an attendance corrected to absent, a tip found unfounded)."""
+    deleted, _ = PointEntry.objects.filter(
+        guard_id=guard_id, kind=kind, source_type=f"{source._meta.app_label}.{source._meta.model_name}", source_id=source.pk
+    ).delete()
+    return deleted

@@ -13,6 +13,11 @@ def _hermetic_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+    # Assertions read English messages; zh-hans stays the product default (tested separately).
+    settings.LANGUAGE_CODE = "en"
+    from django.utils import translation
+
+    translation.activate("en")
     from django.core.cache import cache
 
     cache.clear()
