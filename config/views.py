@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.views.decorators.http import require_safe
 
 
 @login_required
@@ -15,3 +17,9 @@ def home(request):
     if scope.is_guard:
         return redirect("guards:guard-detail", pk=scope.guard_id)
     return redirect("accounts:login")
+
+
+@require_safe
+def healthz(request):
+    """Liveness probe for docker compose and load balancers: 200 "ok", no login, no database."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")

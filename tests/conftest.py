@@ -98,3 +98,19 @@ def client_for(client):
         return c
 
     return make
+
+
+# --- Real services (PostgreSQL, Redis, a Celery worker): tests marked `services` run only with
+# REAL_SERVICES=1, as .ci/run's second pass does. The worker fixtures live in tests/celery_worker.py.
+from tests.celery_worker import celery_worker, celery_worker_process  # noqa: E402,F401
+
+
+def pytest_collection_modifyitems(config, items):
+    import os
+
+    if os.environ.get("REAL_SERVICES") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL, Redis and a Celery worker: run with REAL_SERVICES=1 (see .ci/run)")
+    for item in items:
+        if "services" in item.keywords:
+            item.add_marker(skip)
