@@ -181,6 +181,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags by resource (guards, companies...) rather than "v1"
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -225,3 +226,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+PATROL_CHECKIN_EARLY_MINUTES = env_int("PATROL_CHECKIN_EARLY_MINUTES", 30)
+PATROL_LATE_AFTER_MINUTES = env_int("PATROL_LATE_AFTER_MINUTES", 10)

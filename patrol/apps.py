@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PatrolConfig(AppConfig):
     name = "patrol"
-    verbose_name = _("Patrol")
+    verbose_name = _("Patrols")

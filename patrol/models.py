@@ -1,1 +1,271 @@
-from django.db import models  # noqa: F401
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from guards.models import Guard
+from liaison_points.geo import latitude_validators, longitude_validators
+from liaison_points.models import LiaisonPoint, Officer, Township
+
+WEEKDAY_CHOICES = [
+    (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
+    (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday")),
+]
+
+
+class PatrolKind(models.TextChoices):
+    FOOT = "foot", _("Foot")
+    VEHICLE = "vehicle", _("Vehicle")
+    BICYCLE = "bicycle", _("Bicycle")
+
+
+class PublicityTopic(models.TextChoices):
+    ANTI_FRAUD = "anti_fraud", _("Anti-fraud")
+    DROWNING = "drowning", _("Drowning prevention")
+    TRAFFIC = "traffic", _("Traffic safety")
+    OTHER = "other", _("Other")
+
+
+def _new_checkpoint_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Checkpoint(models.Model):
+    """A place on a liaison point's beat that a patrol must visit; its printed QR code carries a
+    signed link to its unguessable token."""
+
+    liaison_point = models.ForeignKey(LiaisonPoint, on_delete=models.CASCADE, related_name="checkpoints", verbose_name=_("liaison point"))
+    name = models.CharField(_("name"), max_length=100)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, validators=latitude_validators)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, validators=longitude_validators)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_new_checkpoint_token, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["liaison_point", "name"]
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        constraints = [models.UniqueConstraint(fields=["liaison_point", "name"], name="checkpoint_name_per_point")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecurringPlan(models.Model):
+    """"Every Tue/Thu/Sat 19:00–22:00": generates patrols for the coming weeks."""
+
+    liaison_point = models.ForeignKey(LiaisonPoint, on_delete=models.CASCADE, related_name="patrol_plans", verbose_name=_("liaison point"))
+    leader = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="patrol_plans", verbose_name=_("leading officer"))
+    kind = models.CharField(_("kind"), max_length=16, choices=PatrolKind.choices, default=PatrolKind.FOOT)
+    weekdays = models.JSONField(_("weekdays"), help_text=_("0 = Monday … 6 = Sunday"))
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"), help_text=_("Earlier than the start time means the next day."))
+    area = models.JSONField(_("grid cell or route (GeoJSON)"), null=True, blank=True)
+    members = models.ManyToManyField(Guard, blank=True, related_name="patrol_plans", verbose_name=_("team"))
+    checkpoints = models.ManyToManyField(Checkpoint, blank=True, related_name="plans", verbose_name=_("checkpoints"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["liaison_point", "start_time"]
+        verbose_name = _("recurring patrol plan")
+        verbose_name_plural = _("recurring patrol plans")
+
+    def __str__(self) -> str:
+        days = ", ".join(str(dict(WEEKDAY_CHOICES)[d]) for d in sorted(self.weekdays or []))
+        return f"{self.liaison_point} · {days} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class Patrol(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_WAY = "under_way", _("Under way")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    liaison_point = models.ForeignKey(LiaisonPoint, on_delete=models.PROTECT, related_name="patrols", verbose_name=_("liaison point"))
+    leader = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="led_patrols", verbose_name=_("leading officer"))
+    kind = models.CharField(_("kind"), max_length=16, choices=PatrolKind.choices, default=PatrolKind.FOOT)
+    planned_start = models.DateTimeField(_("planned start"))
+    planned_end = models.DateTimeField(_("planned end"))
+    actual_start = models.DateTimeField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateTimeField(_("actual end"), null=True, blank=True)
+    area = models.JSONField(_("grid cell or route (GeoJSON)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    publicity_topics = models.JSONField(_("publicity done"), default=list, blank=True)
+    people_reached = models.PositiveIntegerField(_("people reached"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    plan = models.ForeignKey(RecurringPlan, on_delete=models.SET_NULL, null=True, blank=True, related_name="patrols", verbose_name=_("plan"))
+    checkpoints = models.ManyToManyField(Checkpoint, through="PatrolCheckpoint", blank=True, related_name="patrols")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["-planned_start", "-id"]
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        indexes = [
+            models.Index(fields=["liaison_point", "planned_start"], name="patrol_point_start"),
+            models.Index(fields=["status", "planned_start"], name="patrol_status_start"),
+            models.Index(fields=["planned_start"], name="patrol_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_end__gt=models.F("planned_start")),
+                name="patrol_end_after_start",
+                violation_error_message=_("The planned end must be after the planned start."),
+            ),
+            models.UniqueConstraint(fields=["plan", "planned_start"], name="patrol_once_per_plan_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.liaison_point.name} {self.planned_start:%Y-%m-%d %H:%M}"
+
+
+class PatrolMember(models.Model):
+    class Role(models.TextChoices):
+        LEAD_UNIT = "lead", _("Lead unit")
+        MEMBER = "member", _("Member")
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="members", verbose_name=_("patrol"))
+    guard = models.ForeignKey(Guard, on_delete=models.PROTECT, related_name="patrol_memberships", verbose_name=_("guard"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["patrol", "role", "guard__name"]
+        verbose_name = _("patrol member")
+        verbose_name_plural = _("patrol members")
+        constraints = [models.UniqueConstraint(fields=["patrol", "guard"], name="patrol_member_once")]
+        indexes = [models.Index(fields=["guard", "patrol"], name="member_guard_patrol")]
+
+    def __str__(self) -> str:
+        return f"{self.guard} @ {self.patrol_id}"
+
+
+class CheckIn(models.Model):
+    """Roll-call: one row per guard per patrol, by the guard's phone or marked by the leading officer."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        ABSENT = "absent", _("Absent")
+
+    class Source(models.TextChoices):
+        GUARD = "guard", _("Guard's phone")
+        OFFICER = "officer", _("Marked by officer")
+        AUTO = "auto", _("No show at finish")
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("patrol"))
+    guard = models.ForeignKey(Guard, on_delete=models.PROTECT, related_name="check_ins", verbose_name=_("guard"))
+    at = models.DateTimeField(_("time"))
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=latitude_validators)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=longitude_validators)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["patrol", "at"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [models.UniqueConstraint(fields=["patrol", "guard"], name="checkin_once_per_patrol")]
+        indexes = [
+            models.Index(fields=["guard", "at"], name="checkin_guard_at"),
+            models.Index(fields=["at"], name="checkin_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guard} {self.get_status_display()}"
+
+
+class PatrolCheckpoint(models.Model):
+    """A checkpoint planned for a patrol: visited (time, position, by whom) or missed with a reason."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="planned_checkpoints")
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="visits")
+    visited_at = models.DateTimeField(_("visited at"), null=True, blank=True)
+    visited_by = models.ForeignKey(Guard, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("visited by"))
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True, validators=latitude_validators)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True, validators=longitude_validators)
+    missed_reason = models.CharField(_("reason missed"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["patrol", "checkpoint__name"]
+        verbose_name = _("patrol checkpoint")
+        verbose_name_plural = _("patrol checkpoints")
+        constraints = [models.UniqueConstraint(fields=["patrol", "checkpoint"], name="patrol_checkpoint_once")]
+
+
+class VenueInspection(models.Model):
+    """An on-site inspection by the police joint group."""
+
+    class Trade(models.TextChoices):
+        HOTEL = "hotel", _("Hotel / guest house")
+        INTERNET_CAFE = "internet_cafe", _("Internet café")
+        ENTERTAINMENT = "entertainment", _("Entertainment venue")
+        SECOND_HAND = "second_hand", _("Second-hand / pawn shop")
+        LOGISTICS = "logistics", _("Logistics / delivery")
+        RENTAL = "rental", _("Rental housing")
+        FUEL = "fuel", _("Fuel / hazardous goods")
+        OTHER = "other", _("Other")
+
+    class ViolationKind(models.TextChoices):
+        FIRE_SAFETY = "fire_safety", _("Fire safety")
+        GUEST_REGISTRATION = "registration", _("Guest / real-name registration")
+        UNLICENSED = "unlicensed", _("Operating without licence")
+        SECURITY_EQUIPMENT = "equipment", _("Security equipment missing")
+        OTHER = "other", _("Other")
+
+    venue = models.CharField(_("venue"), max_length=120)
+    trade = models.CharField(_("trade"), max_length=20, choices=Trade.choices)
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("township"))
+    liaison_point = models.ForeignKey(LiaisonPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="inspections", verbose_name=_("liaison point"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    inspected_on = models.DateField(_("date"))
+    inspectors = models.ManyToManyField(Officer, blank=True, related_name="inspections", verbose_name=_("inspectors"))
+    violation_found = models.BooleanField(_("violation found"), default=False)
+    violation_kind = models.CharField(_("kind of violation"), max_length=20, choices=ViolationKind.choices, blank=True)
+    rectification_due = models.DateField(_("rectification due"), null=True, blank=True)
+    rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        verbose_name = _("venue inspection")
+        verbose_name_plural = _("venue inspections")
+        indexes = [
+            models.Index(fields=["inspected_on"], name="inspection_day"),
+            models.Index(fields=["township", "inspected_on"], name="inspection_township_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(violation_found=True) | (models.Q(violation_kind="") & models.Q(rectification_due__isnull=True)),
+                name="inspection_violation_fields_need_violation",
+                violation_error_message=_("A kind of violation or a rectification date needs a violation found."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue} {self.inspected_on}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.violation_found and not self.violation_kind:
+            raise ValidationError({"violation_kind": _("Say what kind of violation was found.")})
+        if self.rectified_on and not self.violation_found:
+            raise ValidationError({"rectified_on": _("Only a violation can be rectified.")})
+        if self.rectified_on and self.inspected_on and self.rectified_on < self.inspected_on:
+            raise ValidationError({"rectified_on": _("Rectification cannot come before the inspection.")})

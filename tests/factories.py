@@ -107,3 +107,54 @@ class GuardFactory(DjangoModelFactory):
     certificate_status = Guard.CertificateStatus.VALID
     certificate_number = factory.Sequence(lambda n: f"CERT{n:06d}")
     certificate_expires_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=365))
+
+
+# patrol -------------------------------------------------------------------------------------
+import datetime as _dt  # noqa: E402
+
+from django.utils import timezone as _tz  # noqa: E402
+
+from patrol.models import Checkpoint, Patrol, PatrolMember, VenueInspection  # noqa: E402
+
+
+def local_dt(*args) -> _dt.datetime:
+    """An aware datetime in the office's time zone: local_dt(2026, 11, 17, 19, 0)."""
+    return _tz.make_aware(_dt.datetime(*args))
+
+
+class PatrolFactory(DjangoModelFactory):
+    class Meta:
+        model = Patrol
+
+    liaison_point = factory.SubFactory(LiaisonPointFactory)
+    leader = factory.SubFactory(OfficerFactory)
+    planned_start = factory.LazyFunction(lambda: local_dt(2026, 11, 17, 19, 0))
+    planned_end = factory.LazyAttribute(lambda o: o.planned_start + _dt.timedelta(hours=3))
+
+
+class PatrolMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = PatrolMember
+
+    patrol = factory.SubFactory(PatrolFactory)
+    guard = factory.SubFactory(GuardFactory)
+
+
+class CheckpointFactory(DjangoModelFactory):
+    class Meta:
+        model = Checkpoint
+
+    liaison_point = factory.SubFactory(LiaisonPointFactory)
+    name = factory.Sequence(lambda n: f"Checkpoint {n}")
+    latitude = Decimal("32.271000")
+    longitude = Decimal("111.601000")
+
+
+class VenueInspectionFactory(DjangoModelFactory):
+    class Meta:
+        model = VenueInspection
+
+    venue = factory.Sequence(lambda n: f"Venue {n}")
+    trade = VenueInspection.Trade.HOTEL
+    township = factory.SubFactory(TownshipFactory)
+    inspected_on = _dt.date(2026, 11, 18)
