@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
 
-.PHONY: run test install migrate demo bench messages clean
+.PHONY: run test install migrate demo bench messages ci clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -26,14 +27,19 @@ run: demo
 	$(PY) manage.py runserver --noreload $(HOST)
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run.py
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var
-	$(PY) bench/../config/compile_messages.py
+	@if [ -f config/compile_messages.py ]; then $(PY) config/compile_messages.py; \
+	else $(PY) manage.py compilemessages --ignore=.venv --ignore=var; fi
+
+# What CI runs: install, checks, the suite on SQLite, then again on PostgreSQL + Redis + a real worker.
+ci:
+	bash .ci/run
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
