@@ -2,3 +2,18 @@
 from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
+
+# liaison_points
+from liaison_points.api import LiaisonPointViewSet, OfficerViewSet, StationViewSet, TownshipViewSet, ZoneViewSet  # noqa: E402
+
+router.register("townships", TownshipViewSet, basename="townships")
+router.register("zones", ZoneViewSet, basename="zones")
+router.register("stations", StationViewSet, basename="stations")
+router.register("officers", OfficerViewSet, basename="officers")
+router.register("liaison-points", LiaisonPointViewSet, basename="liaison-points")
+
+# guards
+from guards.api import CompanyViewSet, GuardViewSet  # noqa: E402
+
+router.register("companies", CompanyViewSet, basename="companies")
+router.register("guards", GuardViewSet, basename="guards")

@@ -2,9 +2,11 @@
 
 Services raise DomainError when a rule refuses an action (a wrong state, a guard not deployable...).
 Django ValidationErrors raised by full_clean() in services become 400s with field errors."""
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 
@@ -20,7 +22,10 @@ class DomainError(Exception):
 
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        # Model.clean() and CheckConstraints report under "__all__"; DRF clients expect "non_field_errors".
+        if NON_FIELD_ERRORS in detail:
+            detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
         exc = exceptions.ValidationError(detail=detail)
     if isinstance(exc, DomainError):
         body = {exc.field or "detail": [exc.message] if exc.field else exc.message}

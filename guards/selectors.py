@@ -1,7 +1,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -17,6 +17,18 @@ def guard_list_visible_to(*, user) -> QuerySet[Guard]:
     """Guards the user may see: officers all, managers their company's, a guard only themselves."""
     qs = Guard.objects.select_related("company", "liaison_point", "liaison_point__township")
     return scope_for(user).apply(qs, company="company_id", guard="pk")
+
+
+def company_list_with_counts_visible_to(*, user, on: datetime.date | None = None) -> QuerySet[SecurityCompany]:
+    """Companies the user may see, each with `guard_count` (active guards) and `certified_count`
+    (active guards whose certificate is valid on `on`), in the same query."""
+    on = on or timezone.localdate()
+    active = Q(guards__status=Guard.Status.ACTIVE)
+    certified = active & Q(guards__certificate_status=Guard.CertificateStatus.VALID, guards__certificate_expires_on__gte=on)
+    return company_list_visible_to(user=user).annotate(
+        guard_count=Count("guards", filter=active),
+        certified_count=Count("guards", filter=certified),
+    )
 
 
 def manager_list() -> QuerySet[CompanyManager]:
