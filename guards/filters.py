@@ -3,6 +3,7 @@ the queryset is already scoped, so an id outside the user's scope simply matches
 import django_filters
 
 from guards.models import Guard, SecurityCompany
+from liaison_points.filters import IdFilter
 
 
 class CompanyFilter(django_filters.FilterSet):
@@ -14,9 +15,9 @@ class CompanyFilter(django_filters.FilterSet):
 
 
 class GuardFilter(django_filters.FilterSet):
-    company = django_filters.NumberFilter(field_name="company_id")
-    liaison_point = django_filters.NumberFilter(field_name="liaison_point_id")
-    township = django_filters.NumberFilter(field_name="liaison_point__township_id")
+    company = IdFilter(field_name="company_id")
+    liaison_point = IdFilter(field_name="liaison_point_id")
+    township = IdFilter(field_name="liaison_point__township_id")
     status = django_filters.ChoiceFilter(choices=Guard.Status.choices)
     certificate_status = django_filters.ChoiceFilter(choices=Guard.CertificateStatus.choices)
     point_pinned = django_filters.BooleanFilter()

@@ -248,6 +248,14 @@ def test_guard_list_when_filter_value_is_bad_is_400(api_for, officer, guard):
     assert set(response.json()) == {"status", "company"}
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999999", "1.5", "-1e30", "0"])
+def test_guard_list_when_id_filter_is_out_of_range_is_400_not_500(api_for, officer, guard, value):
+    response = api_for(officer).get("/api/v1/guards/", {"township": value})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["township"]
+
+
 def _guards(n, company, points):
     for i in range(n):
         f.GuardFactory(company=company, liaison_point=points[i % len(points)])
