@@ -17,3 +17,9 @@ from guards.api import CompanyViewSet, GuardViewSet  # noqa: E402
 
 router.register("companies", CompanyViewSet, basename="companies")
 router.register("guards", GuardViewSet, basename="guards")
+
+# disputes
+from disputes.api import DisputeViewSet, TipViewSet  # noqa: E402
+
+router.register("disputes", DisputeViewSet, basename="disputes")
+router.register("tips", TipViewSet, basename="tips")

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include((liaison_point_pages, "liaison_points"))),
     path("guards/", include("guards.urls")),
+    path("disputes/", include("disputes.urls")),
 ]

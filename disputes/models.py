@@ -1,1 +1,385 @@
-from django.db import models  # noqa: F401
+"""Disputes brought to mediation and tips passed on by guards and volunteers.
+
+Who may see what is decided in disputes/selectors.py: officers see everything; a guard sees what
+they reported; managers see none of it (parties and informants are confidential). Workflows live in
+disputes/services.py; every change writes a DisputeEvent (the timeline) and a simple-history row."""
+import datetime
+import os
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from guards.models import Guard
+from liaison_points.geo import latitude_validators, longitude_validators
+from liaison_points.models import LiaisonPoint
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Files kept outside MEDIA_ROOT (settings.PRIVATE_MEDIA_ROOT) and without a public URL: tip
+    photos and videos are only ever streamed by an authorised view."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @cached_property
+    def base_url(self):
+        return None
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL; use the attachment view.")
+
+
+private_storage = PrivateStorage()
+
+
+def _private_storage():
+    return private_storage
+
+
+class DisputeCategory(models.TextChoices):
+    NEIGHBOURS = "neighbours", _("Neighbours")
+    PROPERTY = "property", _("Property management")
+    FAMILY = "family", _("Family")
+    LABOUR = "labour", _("Labour")
+    LAND = "land", _("Land")
+    TRAFFIC = "traffic", _("Traffic")
+    CONSUMER = "consumer", _("Consumer")
+    OTHER = "other", _("Other")
+
+
+class Dispute(models.Model):
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        ACCEPTED = "accepted", _("Accepted")
+        MEDIATING = "mediating", _("Mediating")
+        RESOLVED = "resolved", _("Resolved")
+        ESCALATED = "escalated", _("Escalated")
+        CLOSED = "closed", _("Closed without agreement")
+        MERGED = "merged", _("Merged into another")
+
+    OPEN_STATUSES = ("reported", "accepted", "mediating")
+    FINISHED_STATUSES = ("resolved", "escalated", "closed")
+
+    class ReporterKind(models.TextChoices):
+        GUARD = "guard", _("Guard")
+        OFFICER = "officer", _("Officer")
+        RESIDENT = "resident", _("Resident")
+
+    class EscalatedTo(models.TextChoices):
+        POLICE = "police", _("Police")
+        COURT = "court", _("Court")
+        OTHER = "other", _("Other body")
+
+    category = models.CharField(_("category"), max_length=16, choices=DisputeCategory.choices)
+    title = models.CharField(_("summary"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    # Confidential: names and phones of the parties. Officers only (never managers, never other guards).
+    parties = models.JSONField(_("parties"), default=list, blank=True)
+    place = models.CharField(_("place"), max_length=200)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, validators=latitude_validators)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, validators=longitude_validators)
+    liaison_point = models.ForeignKey(
+        LiaisonPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="disputes", verbose_name=_("liaison point")
+    )
+    reported_by_kind = models.CharField(_("reported by"), max_length=16, choices=ReporterKind.choices)
+    reporting_guard = models.ForeignKey(
+        Guard, on_delete=models.SET_NULL, null=True, blank=True, related_name="reported_disputes", verbose_name=_("reporting guard")
+    )
+    reporter_name = models.CharField(_("reporter's name"), max_length=64, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=32, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("entered by")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REPORTED)
+    escalated_to = models.CharField(_("escalated to"), max_length=16, choices=EscalatedTo.choices, blank=True)
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True, help_text=_("When it was resolved, escalated or closed."))
+    first_response_due = models.DateTimeField(_("first response due"))
+    resolution_due = models.DateTimeField(_("resolution due"))
+    agreement = models.TextField(_("agreement reached"), blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    helped_by = models.ForeignKey(
+        Guard, on_delete=models.SET_NULL, null=True, blank=True, related_name="helped_disputes", verbose_name=_("guard who helped")
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", verbose_name=_("merged into")
+    )
+    # Markers claimed by a conditional UPDATE so each email goes out once (see services).
+    notified_at = models.DateTimeField(_("point inbox notified at"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("overdue notice sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "notified_at", "overdue_notified_at"])
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        indexes = [
+            models.Index(fields=["status", "reported_at"], name="dispute_status_reported"),
+            models.Index(fields=["liaison_point", "status", "reported_at"], name="dispute_point_status"),
+            models.Index(fields=["category", "reported_at"], name="dispute_category_reported"),
+            models.Index(fields=["status", "resolution_due"], name="dispute_status_res_due"),
+            models.Index(fields=["status", "first_response_due"], name="dispute_status_first_due"),
+            models.Index(fields=["reporting_guard", "reported_at"], name="dispute_guard_reported"),
+            models.Index(fields=["latitude", "longitude"], name="dispute_position"),
+            models.Index(fields=["reported_at"], name="dispute_unnotified", condition=models.Q(notified_at__isnull=True)),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="dispute_latitude_range"),
+            models.CheckConstraint(condition=models.Q(longitude__gte=-180, longitude__lte=180), name="dispute_longitude_range"),
+            models.CheckConstraint(
+                condition=~models.Q(status="escalated") | ~models.Q(escalated_to=""),
+                name="dispute_escalated_has_body",
+                violation_error_message=_("An escalated dispute names the body it went to."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="merged") | models.Q(merged_into__isnull=False),
+                name="dispute_merged_has_target",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reported_by_kind="guard") | models.Q(reporting_guard__isnull=False),
+                name="dispute_guard_report_has_guard",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def overdue_kind(self, now: datetime.datetime | None = None) -> str:
+        """'' when on time; 'response' when nobody accepted it in time; 'resolution' when it is still
+        open past its resolution date."""
+        now = now or timezone.now()
+        if self.status == self.Status.REPORTED and now > self.first_response_due:
+            return "response"
+        if self.status in self.OPEN_STATUSES and now > self.resolution_due:
+            return "resolution"
+        return ""
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.overdue_kind())
+
+
+class DisputeEvent(models.Model):
+    """One line of a dispute's timeline: who did what, when, from which status to which."""
+
+    class Kind(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        TRANSITION = "transition", _("Status changed")
+        REASSIGNED = "reassigned", _("Reassigned")
+        REOPENED = "reopened", _("Reopened")
+        MERGED = "merged", _("Merged")
+        SESSION = "session", _("Mediation session")
+        FOLLOW_UP = "follow_up", _("Follow-up visit")
+        TIP_LINKED = "tip_linked", _("Tip linked")
+        OVERDUE = "overdue", _("Flagged overdue")
+        NOTE = "note", _("Note")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events", verbose_name=_("dispute"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=Dispute.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Dispute.Status.choices, blank=True)
+    from_point = models.ForeignKey(LiaisonPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    to_point = models.ForeignKey(LiaisonPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("dispute event")
+        verbose_name_plural = _("dispute events")
+        indexes = [models.Index(fields=["dispute", "at"], name="dispute_event_dispute_at")]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class MediationSession(models.Model):
+    class Result(models.TextChoices):
+        AGREEMENT = "agreement", _("Agreement reached")
+        PARTIAL = "partial", _("Partial agreement")
+        NONE = "none", _("No agreement")
+        ADJOURNED = "adjourned", _("Adjourned")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("dispute"))
+    held_at = models.DateTimeField(_("held at"))
+    mediator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("mediator"))
+    helping_guard = models.ForeignKey(Guard, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("guard who helped"))
+    parties_present = models.TextField(_("parties present"), blank=True)
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_at", "id"]
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+
+
+class DisputeFollowUp(models.Model):
+    """A visit due some days after a dispute was resolved, to check the agreement holds."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("dispute"))
+    after_days = models.PositiveSmallIntegerField(_("days after resolution"))
+    due_on = models.DateField(_("due on"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("follow-up visit")
+        verbose_name_plural = _("follow-up visits")
+        constraints = [models.UniqueConstraint(fields=["dispute", "after_days"], name="follow_up_once_per_offset")]
+        indexes = [models.Index(fields=["due_on"], name="follow_up_due", condition=models.Q(done_at__isnull=True))]
+
+
+class Tip(models.Model):
+    class Kind(models.TextChoices):
+        CASE_LEAD = "case_lead", _("Case lead")
+        HAZARD = "hazard", _("Risk hazard")
+        MISSING_PERSON = "missing", _("Missing person")
+        SENTIMENT = "sentiment", _("Public sentiment")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        VERIFIED = "verified", _("Verified")
+        ACTED = "acted", _("Acted on")
+        CLOSED = "closed", _("Closed")
+        UNFOUNDED = "unfounded", _("Unfounded")
+
+    OPEN_STATUSES = ("received", "verified", "acted")
+
+    class SourceKind(models.TextChoices):
+        GUARD = "guard", _("Guard")
+        VOLUNTEER = "volunteer", _("Volunteer")
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("None yet")
+        CASE_SOLVED = "case_solved", _("Case solved")
+        HAZARD_RECTIFIED = "hazard_rectified", _("Hazard rectified")
+        PERSON_FOUND = "person_found", _("Person found")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text = models.TextField(_("what was seen"))
+    place = models.CharField(_("place"), max_length=200)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=latitude_validators)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=longitude_validators)
+    liaison_point = models.ForeignKey(
+        LiaisonPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="tips", verbose_name=_("liaison point")
+    )
+    # Confidential: who passed the tip on. Officers only.
+    source_kind = models.CharField(_("source"), max_length=16, choices=SourceKind.choices)
+    source_guard = models.ForeignKey(
+        Guard, on_delete=models.SET_NULL, null=True, blank=True, related_name="tips", verbose_name=_("source guard")
+    )
+    volunteer_name = models.CharField(_("volunteer's name"), max_length=64, blank=True)
+    volunteer_phone = models.CharField(_("volunteer's phone"), max_length=32, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("entered by")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("handled by")
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True, default="")
+    case_number = models.CharField(_("case number"), max_length=40, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    dispute = models.ForeignKey(Dispute, on_delete=models.SET_NULL, null=True, blank=True, related_name="tips", verbose_name=_("dispute"))
+    # Hazards: who rectifies, by when, and when it was done (the photo is a TipAttachment).
+    rectification_by = models.CharField(_("rectified by"), max_length=120, blank=True)
+    rectification_due = models.DateField(_("rectification due"), null=True, blank=True)
+    rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("point inbox notified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "notified_at"])
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="tip_status_received"),
+            models.Index(fields=["liaison_point", "status", "received_at"], name="tip_point_status"),
+            models.Index(fields=["kind", "received_at"], name="tip_kind_received"),
+            models.Index(fields=["source_guard", "received_at"], name="tip_guard_received"),
+            models.Index(fields=["outcome", "finished_at"], name="tip_outcome_finished"),
+            models.Index(fields=["received_at"], name="tip_unnotified", condition=models.Q(notified_at__isnull=True)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(source_kind="guard") | models.Q(source_guard__isnull=False),
+                name="tip_guard_source_has_guard",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="case_solved") | ~models.Q(case_number=""),
+                name="tip_solved_has_case_number",
+                violation_error_message=_("A solved case needs its case number."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True) | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="tip_position_both_or_none",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+def _attachment_path(instance, filename: str) -> str:
+    ext = os.path.splitext(filename)[1].lower()[:8]
+    return f"tips/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class TipAttachment(models.Model):
+    class Purpose(models.TextChoices):
+        REPORT = "report", _("With the report")
+        RECTIFICATION = "rectification", _("Rectification")
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("tip"))
+    file = models.FileField(_("file"), upload_to=_attachment_path, storage=_private_storage, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.REPORT)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("tip attachment")
+        verbose_name_plural = _("tip attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

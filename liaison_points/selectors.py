@@ -38,3 +38,35 @@ def nearest_active_point_index() -> NearestIndex:
 def liaison_point_nearest_active(*, latitude, longitude) -> LiaisonPoint | None:
     point_id = nearest_active_point_index().nearest(float(latitude), float(longitude))
     return LiaisonPoint.objects.filter(pk=point_id).first() if point_id else None
+
+
+def liaison_point_route(*, latitude, longitude) -> LiaisonPoint | None:
+    """The liaison point responsible for a place (disputes and tips are routed with this).
+
+    Inside a zone's polygon, the nearest active point of that zone; otherwise (no zone polygon
+    contains the place, or zones have no polygons) the nearest active point of the county.
+    Two queries at most: zones with their active points, then the chosen point."""
+    from shapely.geometry import Point, shape
+
+    from liaison_points.geo import haversine_m
+
+    lat, lng = float(latitude), float(longitude)
+    here = Point(lng, lat)
+    rows = (
+        LiaisonPoint.objects.filter(active=True, zone__area__isnull=False)
+        .values_list("id", "latitude", "longitude", "zone_id", "zone__area")
+        .order_by("zone_id", "id")
+    )
+    zones: dict[int, tuple[dict, list]] = {}
+    for point_id, p_lat, p_lng, zone_id, area in rows:
+        zones.setdefault(zone_id, (area, []))[1].append((point_id, float(p_lat), float(p_lng)))
+    for area, points in zones.values():
+        try:
+            geometry = shape(area.get("geometry", area) if isinstance(area, dict) else area)
+        except Exception:  # a malformed stored area must not stop routing
+            continue
+        if geometry.contains(here) or geometry.touches(here):
+            point_id = min(points, key=lambda p: haversine_m(lat, lng, p[1], p[2]))[0]
+            return liaison_point_list(with_guard_counts=False).get(pk=point_id)
+    point_id = nearest_active_point_index().nearest(lat, lng)
+    return liaison_point_list(with_guard_counts=False).filter(pk=point_id).first() if point_id else None

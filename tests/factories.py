@@ -158,3 +158,40 @@ class VenueInspectionFactory(DjangoModelFactory):
     trade = VenueInspection.Trade.HOTEL
     township = factory.SubFactory(TownshipFactory)
     inspected_on = _dt.date(2026, 11, 18)
+
+
+# disputes -----------------------------------------------------------------------------------
+from disputes.models import Dispute, DisputeCategory, Tip  # noqa: E402
+
+
+class DisputeFactory(DjangoModelFactory):
+    """A dispute reported by an officer at the default test position (set liaison_point yourself;
+    use disputes.services.dispute_report to exercise routing)."""
+
+    class Meta:
+        model = Dispute
+
+    category = DisputeCategory.NEIGHBOURS
+    title = factory.Sequence(lambda n: f"Dispute {n}")
+    parties = factory.LazyFunction(lambda: [{"name": "张三", "phone": "13900000001", "role": ""}, {"name": "李四", "phone": "", "role": ""}])
+    place = factory.Sequence(lambda n: f"Building {n}")
+    latitude = Decimal("32.270000")
+    longitude = Decimal("111.600000")
+    liaison_point = factory.SubFactory(LiaisonPointFactory)
+    reported_by_kind = Dispute.ReporterKind.OFFICER
+    reported_at = factory.LazyFunction(_tz.now)
+    first_response_due = factory.LazyAttribute(lambda o: o.reported_at + _dt.timedelta(hours=24))
+    resolution_due = factory.LazyAttribute(lambda o: o.reported_at + _dt.timedelta(days=7))
+
+
+class TipFactory(DjangoModelFactory):
+    class Meta:
+        model = Tip
+
+    kind = Tip.Kind.CASE_LEAD
+    text = factory.Sequence(lambda n: f"Tip text {n}")
+    place = factory.Sequence(lambda n: f"Street {n}")
+    liaison_point = factory.SubFactory(LiaisonPointFactory)
+    source_kind = Tip.SourceKind.VOLUNTEER
+    volunteer_name = "王五"
+    volunteer_phone = "13800000002"

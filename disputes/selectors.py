@@ -1,0 +1,133 @@
+"""Reads of the disputes app. Who sees what:
+
+- officers: every dispute and tip, with parties and the tip's source;
+- guards: the disputes and tips they reported themselves (never parties of others, never other
+  informants);
+- managers and anyone else: nothing (a 404 through these selectors; the views answer 403 first).
+"""
+import datetime
+import math
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.scoping import scope_for
+from disputes.models import Dispute, DisputeEvent, DisputeFollowUp, MediationSession, Tip, TipAttachment
+from liaison_points.geo import haversine_m
+
+
+def can_see_sources(user) -> bool:
+    """Parties of a dispute and the source of a tip: officers only, in every interface."""
+    return scope_for(user).is_officer
+
+
+def overdue_q(now: datetime.datetime | None = None) -> Q:
+    now = now or timezone.now()
+    return Q(status=Dispute.Status.REPORTED, first_response_due__lt=now) | Q(
+        status__in=Dispute.OPEN_STATUSES, resolution_due__lt=now
+    )
+
+
+def dispute_list_visible_to(*, user) -> QuerySet[Dispute]:
+    qs = Dispute.objects.select_related("liaison_point__township", "reporting_guard", "helped_by")
+    return scope_for(user).apply(qs, guard="reporting_guard_id")
+
+
+def dispute_list_overdue(*, now: datetime.datetime | None = None) -> QuerySet[Dispute]:
+    return Dispute.objects.filter(overdue_q(now)).select_related("liaison_point__responsible_officer__user")
+
+
+def dispute_timeline(*, dispute: Dispute) -> QuerySet[DisputeEvent]:
+    """The dispute's events and those of the duplicates merged into it (a merge keeps both
+    histories), oldest first. One query."""
+    return (
+        DisputeEvent.objects.filter(Q(dispute=dispute) | Q(dispute__merged_into=dispute))
+        .select_related("actor", "from_point", "to_point")
+        .order_by("at", "id")
+    )
+
+
+def dispute_sessions(*, dispute: Dispute) -> QuerySet[MediationSession]:
+    return MediationSession.objects.filter(dispute=dispute).select_related("mediator", "helping_guard")
+
+
+def dispute_follow_ups(*, dispute: Dispute) -> QuerySet[DisputeFollowUp]:
+    return DisputeFollowUp.objects.filter(dispute=dispute).select_related("done_by")
+
+
+def dispute_possible_duplicates(
+    *, latitude, longitude, at: datetime.datetime | None = None, exclude_id: int | None = None, limit: int = 10
+) -> list[Dispute]:
+    """Open disputes within DISPUTE_DUPLICATE_METRES and DISPUTE_DUPLICATE_DAYS of a place and time,
+    nearest first: a bounding box in SQL (indexed), then exact distances in Python."""
+    at = at or timezone.now()
+    metres = settings.DISPUTE_DUPLICATE_METRES
+    lat, lng = float(latitude), float(longitude)
+    dlat = metres / 111_320
+    dlng = metres / max(1.0, 111_320 * math.cos(math.radians(lat)))
+    days = datetime.timedelta(days=settings.DISPUTE_DUPLICATE_DAYS)
+    qs = Dispute.objects.filter(
+        status__in=Dispute.OPEN_STATUSES,
+        latitude__range=(lat - dlat, lat + dlat),
+        longitude__range=(lng - dlng, lng + dlng),
+        reported_at__range=(at - days, at + days),
+    ).select_related("liaison_point")
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    found = []
+    for d in qs[:200]:
+        d.distance_m = round(haversine_m(lat, lng, float(d.latitude), float(d.longitude)))
+        if d.distance_m <= metres:
+            found.append(d)
+    return sorted(found, key=lambda d: d.distance_m)[:limit]
+
+
+def tip_list_visible_to(*, user) -> QuerySet[Tip]:
+    qs = Tip.objects.select_related("liaison_point__township", "source_guard", "dispute").annotate(
+        attachment_count=Count("attachments")
+    )
+    return scope_for(user).apply(qs, guard="source_guard_id")
+
+
+def tip_attachments(*, tip: Tip) -> QuerySet[TipAttachment]:
+    return TipAttachment.objects.filter(tip=tip)
+
+
+def tip_attachment_get_visible_to(*, user, pk: int) -> TipAttachment | None:
+    """An attachment the user may download: officers any, a guard those of their own tips."""
+    tips = tip_list_visible_to(user=user).values("pk")
+    return TipAttachment.objects.filter(pk=pk, tip__in=tips).first()
+
+
+def tip_history(*, tip: Tip) -> list[dict]:
+    """The tip's change history (simple-history), newest first, shaped for the page: status changes
+    and outcome, who and when. One query."""
+    rows = list(tip.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
+    shaped = []
+    for i, row in enumerate(rows):
+        older = rows[i + 1] if i + 1 < len(rows) else None
+        shaped.append({
+            "when": row.history_date,
+            "who": row.history_user,
+            "created": row.history_type == "+",
+            "from_status": Tip.Status(older.status).label if older and older.status != row.status else "",
+            "to_status": Tip.Status(row.status).label if (older is None or older.status != row.status) else "",
+            "reason": row.history_change_reason or "",
+        })
+    return shaped
+
+
+def dispute_queue_counts(*, now: datetime.datetime | None = None) -> dict:
+    """Headline figures of the officer queue, in two queries."""
+    now = now or timezone.now()
+    d = Dispute.objects.aggregate(
+        new=Count("pk", filter=Q(status=Dispute.Status.REPORTED)),
+        open=Count("pk", filter=Q(status__in=Dispute.OPEN_STATUSES)),
+        overdue=Count("pk", filter=overdue_q(now)),
+    )
+    t = Tip.objects.aggregate(
+        new=Count("pk", filter=Q(status=Tip.Status.RECEIVED)),
+        open=Count("pk", filter=Q(status__in=Tip.OPEN_STATUSES)),
+    )
+    return {"disputes": d, "tips": t}
