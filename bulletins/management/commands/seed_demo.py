@@ -1,0 +1,64 @@
+"""manage.py seed_demo [--seed N] [--scale county|province] [--if-empty]
+
+Builds a demo county modelled on Gucheng county, Hubei (DESIGN.md §1), or a province-sized data set
+for load tests. It lives in bulletins, the one app allowed to read every other, and composes the
+builders of each app (liaison_points.demo, guards.demo, patrol.demo; later disputes) in one
+transaction. Idempotent: a second run finds every natural key and creates nothing."""
+import functools
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.demo import DEMO_PASSWORD
+from guards.demo import seed_guards
+from guards.models import Guard
+from guards.services import guards_reattach
+from liaison_points.demo import SCALES, demo_password_hash, seed_liaison_points
+from liaison_points.models import LiaisonPoint
+from patrol.demo import seed_patrols
+
+
+class Command(BaseCommand):
+    help = "Create demo data: a county like Gucheng, Hubei (or --scale province for load tests)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2024, help="Random seed (default 2024); the same seed gives the same data.")
+        parser.add_argument(
+            "--scale", choices=sorted(SCALES), default="county",
+            help="county (30 points, 700 guards) or province (2,000 points, 50,000 guards, for load tests).",
+        )
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when liaison points already exist.")
+
+    def handle(self, *args, seed, scale, if_empty, **options):
+        if if_empty and LiaisonPoint.objects.exists():
+            self.stdout.write(_("Liaison points already exist; demo data not seeded."))
+            return
+        started = time.monotonic()
+        with transaction.atomic():
+            password_hash = functools.cache(demo_password_hash)  # hashed once, and only if an account is new
+            guards_before = Guard.objects.exists()
+            geography, created = seed_liaison_points(seed=seed, scale=scale, password_hash=password_hash)
+            created |= seed_guards(seed=seed, scale=scale, geography=geography, password_hash=password_hash)
+            if created["liaison points"] and guards_before:
+                # New points change who is nearest for guards seeded (or entered) before.
+                created["guards re-attached"] = guards_reattach()
+            if scale == "county":
+                # A year of activity on top (the province data set is for load tests of the
+                # registers; a year of patrols for 2,000 points would take minutes to write).
+                created |= seed_patrols(seed=seed)
+        elapsed = time.monotonic() - started
+
+        made = {kind: n for kind, n in created.items() if n}
+        if not made:
+            self.stdout.write(_("Demo data already present; nothing created (%(seconds).1f s).") % {"seconds": elapsed})
+            return
+        summary = ", ".join(f"{n} {kind}" for kind, n in made.items())
+        self.stdout.write(self.style.SUCCESS(
+            _("Demo data (%(scale)s, seed %(seed)d) created in %(seconds).1f s: %(summary)s.")
+            % {"scale": scale, "seed": seed, "seconds": elapsed, "summary": summary}
+        ))
+        if made.get("officer accounts") or made.get("manager accounts") or made.get("guard accounts"):
+            self.stdout.write(_("Demo accounts share the password %(password)s; `manage.py demo_logins` lists them.")
+                              % {"password": DEMO_PASSWORD})
