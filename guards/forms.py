@@ -74,6 +74,11 @@ class GuardFilterForm(forms.Form):
             del self.fields["liaison_point"]
             del self.fields["township"]
 
+    @property
+    def in_use(self) -> bool:
+        """Whether any filter has a value (paging alone does not count)."""
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
     def apply(self, qs):
         if not self.is_valid():
             return qs

@@ -20,7 +20,7 @@ from accounts.scoping import scope_for
 from guards import services
 from guards.forms import EXPIRY_WARNING_DAYS, CertificateState, GuardFilterForm, GuardForm, GuardPointForm
 from guards.models import Guard, SecurityCompany
-from guards.selectors import company_list_visible_to, guard_list_visible_to, manager_list
+from guards.selectors import company_list_visible_to, company_list_with_counts_visible_to, guard_list_visible_to, manager_list
 from guards.validators import mask_national_id
 from liaison_points.forms import add_service_errors
 from liaison_points.models import LiaisonPoint
@@ -89,14 +89,7 @@ def dashboard(request):
 
 @role_required("officer")
 def company_list(request):
-    today = timezone.localdate()
-    active = Q(guards__status=Guard.Status.ACTIVE)
-    certified = active & Q(
-        guards__certificate_status=Guard.CertificateStatus.VALID, guards__certificate_expires_on__gte=today
-    )
-    companies = company_list_visible_to(user=request.user).annotate(
-        guard_count=Count("guards", filter=active), certified_count=Count("guards", filter=certified)
-    )
+    companies = company_list_with_counts_visible_to(user=request.user)
     term = request.GET.get("q", "").strip()
     if term:
         companies = companies.filter(Q(name__icontains=term) | Q(licence_number__icontains=term))

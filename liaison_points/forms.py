@@ -17,6 +17,11 @@ class PointFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *LiaisonPoint.Kind.choices])
     active = forms.ChoiceField(label=_("Active"), required=False, choices=YES_NO)
 
+    @property
+    def in_use(self) -> bool:
+        """Whether any filter has a value (paging alone does not count)."""
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
     def apply(self, qs):
         if not self.is_valid():
             return qs

@@ -159,6 +159,31 @@
       place(start);
       map.setView(start, 15);
     }
+    // The active liaison points, for orientation (and to frame the county when nothing is set yet).
+    if (box.dataset.geojsonUrl && window.fetch) {
+      fetch(box.dataset.geojsonUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (data) {
+          if (!data || !data.features) return;
+          var layer = L.geoJSON(data, {
+            pointToLayer: function (feature, latlng) {
+              var p = feature.properties || {};
+              var style = markerStyle(p.kind, p.active);
+              style.radius = 5;
+              style.fillOpacity = 0.6;
+              return L.circleMarker(latlng, style);
+            },
+            onEachFeature: function (feature, marker) {
+              if (feature.properties && feature.properties.name) marker.bindTooltip(String(feature.properties.name));
+            },
+          }).addTo(map);
+          if (marker) marker.bringToFront();
+          if (!current() && layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 14 });
+        })
+        .catch(function () {});
+    }
     map.on("click", function (event) {
       var latlng = event.latlng.wrap();
       latInput.value = latlng.lat.toFixed(6);
