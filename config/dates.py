@@ -36,3 +36,37 @@ def local_day_start(day: datetime.date) -> datetime.datetime:
 def week_bounds(monday: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     """[start, end) of the ISO week beginning `monday`, in local time."""
     return local_day_start(monday), local_day_start(monday + datetime.timedelta(days=7))
+
+
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$")
+
+
+def parse_quarter(value: str) -> tuple[str, datetime.date, datetime.date]:
+    """'2027Q1' → ('2027Q1', first day, last day). Raises ValueError with a readable message."""
+    match = _QUARTER.match((value or "").strip().upper())
+    if not match:
+        raise ValueError(f"{value!r} is not a quarter such as 2027Q1.")
+    year, q = int(match.group(1)), int(match.group(2))
+    first = datetime.date(year, 3 * q - 2, 1)
+    last = (datetime.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)) - datetime.timedelta(days=1)
+    return f"{year}Q{q}", first, last
+
+
+def quarter_of(day: datetime.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def next_quarter(quarter: str) -> str:
+    _label, _first, last = parse_quarter(quarter)
+    return quarter_of(last + datetime.timedelta(days=1))
+
+
+def previous_quarter(quarter: str) -> str:
+    _label, first, _last = parse_quarter(quarter)
+    return quarter_of(first - datetime.timedelta(days=1))
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = month.replace(day=1)
+    nxt = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, nxt - datetime.timedelta(days=1)

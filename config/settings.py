@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings, env_bool, env_int, env_list, env_secret, env_str
+from config.env import email_settings, env_bool, env_float, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -80,8 +80,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",  # unset or blank: the embedded default
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
@@ -247,3 +247,13 @@ CELERY_BEAT_SCHEDULE = {
     "disputes-flag-overdue": {"task": "disputes.tasks.disputes_flag_overdue_task", "schedule": 15 * 60},
     "disputes-send-pending-notices": {"task": "disputes.tasks.disputes_send_pending_notices_task", "schedule": 5 * 60},
 }
+
+# Guard lifecycle (issue 6).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+CERT_EXAM_PASS_MARK = env_int("CERT_EXAM_PASS_MARK", 60)
+CERT_VALID_YEARS = env_int("CERT_VALID_YEARS", 3)
+ROSTER_MAX_SHARE = env_float("ROSTER_MAX_SHARE", 0.4)
+PAYOUT_YUAN_PER_POINT = env_str("PAYOUT_YUAN_PER_POINT", "5.00")
+ASSESSMENT_PATROL_TARGET = env_int("ASSESSMENT_PATROL_TARGET", 8)
+ASSESSMENT_PASS_SCORE = env_int("ASSESSMENT_PASS_SCORE", 60)
+ASSESSMENT_WARNING_SCORE = env_int("ASSESSMENT_WARNING_SCORE", 45)

@@ -44,8 +44,8 @@ class Deployability:
 def guard_deployability(*, guard: Guard, on: datetime.date | None = None) -> Deployability:
     """Whether `guard` may be put on duty on `on`, and if not, why (shown to the planner).
 
-    Reads only the guard row, so it costs no query; rules that need other tables (training
-    attendance, the last assessment) will join through guard_deployability_map."""
+    Reads only the guard row, so it costs no query: the roster and assessment services keep
+    `training_missed_quarter` and `last_assessment_outcome` up to date on it."""
     on = on or timezone.localdate()
     if guard.status == Guard.Status.SUSPENDED:
         return Deployability(False, gettext("suspended"))
@@ -55,6 +55,12 @@ def guard_deployability(*, guard: Guard, on: datetime.date | None = None) -> Dep
         return Deployability(False, gettext("certificate revoked"))
     if guard.certificate_status == Guard.CertificateStatus.NONE or guard.certificate_expires_on is None:
         return Deployability(False, gettext("no guard certificate"))
+    if guard.last_assessment_outcome == "remove":
+        return Deployability(False, gettext("failed the last assessment"))
+    if guard.training_missed_quarter:
+        return Deployability(
+            False, gettext("missed the %(quarter)s training; must attend a session first") % {"quarter": guard.training_missed_quarter}
+        )
     if guard.certificate_expires_on < on:
         return Deployability(
             False, gettext("certificate expired on %(day)s") % {"day": guard.certificate_expires_on.isoformat()}

@@ -183,10 +183,19 @@ def patrol_finish(
         CheckIn(patrol=patrol, guard_id=guard_id, at=at, status=CheckIn.Status.ABSENT, source=CheckIn.Source.AUTO)
         for guard_id in patrol.members.exclude(guard_id__in=checked).values_list("guard_id", flat=True)
     )
-    day = timezone.localtime(patrol.actual_start or patrol.planned_start).date()
-    for guard_id in patrol.check_ins.filter(status__in=_ATTENDED).values_list("guard_id", flat=True):
-        points_award(guard_id=guard_id, kind=PointRule.Kind.PATROL_ATTENDED, source=patrol, occurred_on=day, reason=str(patrol))
+    for guard_id, status in patrol.check_ins.values_list("guard_id", "status"):
+        _credit_attendance(patrol, guard_id, status)
     return patrol
+
+
+def _credit_attendance(patrol: Patrol, guard_id: int, status: str) -> None:
+    """Keep the ledger in step with the roll-call of a done patrol: attended earns patrol points,
+    absent records an absence (which assessments count); a correction swaps one for the other."""
+    day = timezone.localtime(patrol.actual_start or patrol.planned_start).date()
+    attended = status in _ATTENDED
+    keep, drop = (PointRule.Kind.PATROL_ATTENDED, PointRule.Kind.PATROL_ABSENT) if attended else (PointRule.Kind.PATROL_ABSENT, PointRule.Kind.PATROL_ATTENDED)
+    points_revoke(guard_id=guard_id, kind=drop, source=patrol)
+    points_award(guard_id=guard_id, kind=keep, source=patrol, occurred_on=day, reason=str(patrol))
 
 
 @transaction.atomic
@@ -269,11 +278,7 @@ def checkin_mark(*, patrol: Patrol, guard_id: int, status: str, by=None) -> Chec
         create_defaults={"status": status, "source": CheckIn.Source.OFFICER, "marked_by": by, "at": timezone.now()},
     )
     if patrol.status == Patrol.Status.DONE:
-        if status in _ATTENDED:
-            day = timezone.localtime(patrol.actual_start or patrol.planned_start).date()
-            points_award(guard_id=guard_id, kind=PointRule.Kind.PATROL_ATTENDED, source=patrol, occurred_on=day, reason=str(patrol))
-        else:
-            points_revoke(guard_id=guard_id, kind=PointRule.Kind.PATROL_ATTENDED, source=patrol)
+        _credit_attendance(patrol, guard_id, status)
     return check_in
 
 
@@ -516,3 +521,11 @@ def inspection_save(*, inspection: VenueInspection | None = None, inspector_ids:
     if inspector_ids is not None:
         inspection.inspectors.set(inspectors)
     return inspection
+
+
+@transaction.atomic
+def patrols_drop_guard(*, guard_id: int) -> int:
+    """A removed guard leaves every patrol not yet started and every recurring plan."""
+    removed, _ = PatrolMember.objects.filter(guard_id=guard_id, patrol__status=Patrol.Status.PLANNED).delete()
+    RecurringPlan.members.through.objects.filter(guard_id=guard_id).delete()
+    return removed
