@@ -257,3 +257,22 @@ PAYOUT_YUAN_PER_POINT = env_str("PAYOUT_YUAN_PER_POINT", "5.00")
 ASSESSMENT_PATROL_TARGET = env_int("ASSESSMENT_PATROL_TARGET", 8)
 ASSESSMENT_PASS_SCORE = env_int("ASSESSMENT_PASS_SCORE", 60)
 ASSESSMENT_WARNING_SCORE = env_int("ASSESSMENT_WARNING_SCORE", 45)
+
+# Disputes and tips (disputes app).
+DISPUTE_FIRST_RESPONSE_HOURS = env_int("DISPUTE_FIRST_RESPONSE_HOURS", 24)
+DISPUTE_RESOLUTION_DAYS = env_int("DISPUTE_RESOLUTION_DAYS", 7)
+# Per-category overrides of the two deadlines, e.g. land disputes take a month.
+DISPUTE_DUE_BY_CATEGORY = {
+    "land": {"resolution_days": env_int("DISPUTE_LAND_RESOLUTION_DAYS", 30)},
+    "labour": {"resolution_days": env_int("DISPUTE_LABOUR_RESOLUTION_DAYS", 15)},
+}
+DISPUTE_FOLLOW_UP_DAYS = [int(d) for d in env_list("DISPUTE_FOLLOW_UP_DAYS", ["7", "30"])]
+DISPUTE_DUPLICATE_METRES = env_int("DISPUTE_DUPLICATE_METRES", 300)
+DISPUTE_DUPLICATE_DAYS = env_int("DISPUTE_DUPLICATE_DAYS", 3)
+TIP_ATTACHMENT_MAX_BYTES = env_int("TIP_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "disputes-flag-overdue": {"task": "disputes.tasks.disputes_flag_overdue_task", "schedule": 15 * 60},
+    "disputes-send-pending-notices": {"task": "disputes.tasks.disputes_send_pending_notices_task", "schedule": 5 * 60},
+}

@@ -433,7 +433,8 @@ class TipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Create
 
     def _detail(self, tip, code=status.HTTP_200_OK):
         tip = self.get_queryset().get(pk=tip.pk)
-        data = self.get_serializer_class()(tip, context=self.get_serializer_context()).data
+        output = TipOfficerSerializer if can_see_sources(self.request.user) else TipSerializer
+        data = output(tip, context=self.get_serializer_context()).data
         data["attachments"] = AttachmentSerializer(tip_attachments(tip=tip), many=True).data
         return Response(data, status=code)
 

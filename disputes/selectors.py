@@ -86,7 +86,7 @@ def dispute_possible_duplicates(
 def tip_list_visible_to(*, user) -> QuerySet[Tip]:
     qs = Tip.objects.select_related("liaison_point__township", "source_guard", "dispute").annotate(
         attachment_count=Count("attachments")
-    )
+    ).order_by("-received_at", "-id")  # GROUP BY drops Meta.ordering
     return scope_for(user).apply(qs, guard="source_guard_id")
 
 

@@ -10,5 +10,5 @@ def _private_media(settings, tmp_path):
 
 @pytest.fixture
 def point_rules(db):
-    PointRule.objects.create(kind="tip", points=5)
-    PointRule.objects.create(kind="dispute", points=3)
+    PointRule.objects.update_or_create(kind="tip", defaults={"points": 5, "active": True})
+    PointRule.objects.update_or_create(kind="dispute", defaults={"points": 3, "active": True})
