@@ -276,3 +276,37 @@ CELERY_BEAT_SCHEDULE = {
     "disputes-flag-overdue": {"task": "disputes.tasks.disputes_flag_overdue_task", "schedule": 15 * 60},
     "disputes-send-pending-notices": {"task": "disputes.tasks.disputes_send_pending_notices_task", "schedule": 5 * 60},
 }
+
+# Disputes and tips (disputes app).
+DISPUTE_FIRST_RESPONSE_HOURS = env_int("DISPUTE_FIRST_RESPONSE_HOURS", 24)
+DISPUTE_RESOLUTION_DAYS = env_int("DISPUTE_RESOLUTION_DAYS", 7)
+# Per-category overrides of the two deadlines, e.g. land disputes take a month.
+DISPUTE_DUE_BY_CATEGORY = {
+    "land": {"resolution_days": env_int("DISPUTE_LAND_RESOLUTION_DAYS", 30)},
+    "labour": {"resolution_days": env_int("DISPUTE_LABOUR_RESOLUTION_DAYS", 15)},
+}
+DISPUTE_FOLLOW_UP_DAYS = [int(d) for d in env_list("DISPUTE_FOLLOW_UP_DAYS", ["7", "30"])]
+DISPUTE_DUPLICATE_METRES = env_int("DISPUTE_DUPLICATE_METRES", 300)
+DISPUTE_DUPLICATE_DAYS = env_int("DISPUTE_DUPLICATE_DAYS", 3)
+TIP_ATTACHMENT_MAX_BYTES = env_int("TIP_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))
+# The periodic jobs, all in one place (django-celery-beat copies them into its tables on start).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "patrol-plans-generate": {"task": "patrol.tasks.plans_generate_task", "schedule": crontab(hour=1, minute=15)},
+    "disputes-flag-overdue": {"task": "disputes.tasks.disputes_flag_overdue_task", "schedule": 15 * 60},
+    "disputes-send-pending-notices": {"task": "disputes.tasks.disputes_send_pending_notices_task", "schedule": 5 * 60},
+    # First day of each quarter, 06:00: draft training rosters for every company.
+    "guards-rosters-compile": {
+        "task": "guards.tasks.rosters_compile_task",
+        "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
+    },
+    "guards-roster-notifications-sweep": {"task": "guards.tasks.roster_notifications_sweep_task", "schedule": crontab(minute="*/15")},
+    # Second day of each month, 06:30: last month's payout, for officer approval.
+    "guards-payout-compute": {"task": "guards.tasks.payout_compute_task", "schedule": crontab(day_of_month=2, hour=6, minute=30)},
+    # The weekly bulletin: compiled Monday 07:00 for the week just ended, sent at 08:00.
+    "bulletin-compile": {"task": "bulletins.tasks.bulletin_compile_task", "schedule": crontab(day_of_week="mon", hour=7, minute=0)},
+    "bulletin-send": {"task": "bulletins.tasks.bulletin_send_task", "schedule": crontab(day_of_week="mon", hour=8, minute=0)},
+    "bulletin-deliveries-sweep": {"task": "bulletins.tasks.bulletin_deliveries_sweep_task", "schedule": crontab(minute="*/10")},
+}
