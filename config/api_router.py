@@ -23,15 +23,3 @@ from disputes.api import DisputeViewSet, TipViewSet  # noqa: E402
 
 router.register("disputes", DisputeViewSet, basename="disputes")
 router.register("tips", TipViewSet, basename="tips")
-
-# disputes
-from disputes.api import DisputeViewSet, TipViewSet  # noqa: E402
-
-router.register("disputes", DisputeViewSet, basename="disputes")
-router.register("tips", TipViewSet, basename="tips")
-
-# disputes
-from disputes.api import DisputeViewSet, TipViewSet  # noqa: E402
-
-router.register("disputes", DisputeViewSet, basename="disputes")
-router.register("tips", TipViewSet, basename="tips")
