@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include((liaison_point_pages, "liaison_points"))),
     path("guards/", include("guards.urls")),
     path("disputes/", include("disputes.urls")),
+    path("patrols/", include("patrol.urls")),
 ]

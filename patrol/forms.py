@@ -1,0 +1,257 @@
+"""Forms of the patrol pages. They parse and shape input only; every rule (deployability, GeoJSON,
+end after start, checkpoints of the point) is judged by patrol.services, whose ValidationErrors
+the views put back under these fields with `add_service_errors`."""
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guards.models import SecurityCompany
+from liaison_points.models import LiaisonPoint
+from liaison_points.selectors import officer_list, township_list, zone_list
+from patrol.models import WEEKDAY_CHOICES, Checkpoint, Patrol, PatrolKind, PublicityTopic, VenueInspection
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+def active_points():
+    return LiaisonPoint.objects.filter(active=True).select_related("township").order_by("code")
+
+
+class IdListField(forms.MultipleChoiceField):
+    """A list of ids whose choices are drawn by the template (the team chooser). Any integer is
+    accepted here, so an unknown or non-deployable guard reaches the service, which says why."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(choices=(), **kwargs)
+
+    def valid_value(self, value):
+        return str(value).isdigit()
+
+    def clean(self, value):
+        values = super().clean(value)
+        return [int(v) for v in values]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        for v in value:
+            if not self.valid_value(v):
+                raise forms.ValidationError(_("%(value)s is not a guard id.") % {"value": v}, code="invalid_choice")
+
+
+def _datetime_local(label):
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(format=DATETIME_LOCAL, attrs={"type": "datetime-local"}),
+    )
+
+
+class WeekFilterForm(forms.Form):
+    """Filters of the week view; the week itself travels as ?week=2026-W47."""
+
+    point = forms.ModelChoiceField(label=_("Liaison point"), queryset=LiaisonPoint.objects.order_by("code"), required=False, empty_label=_("All points"))
+    township = forms.ModelChoiceField(label=_("Township"), queryset=township_list(), required=False, empty_label=_("All townships"))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *Patrol.Status.choices])
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["point"]:
+            qs = qs.filter(liaison_point=data["point"])
+        if data["township"]:
+            qs = qs.filter(liaison_point__township=data["township"])
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        return qs
+
+
+class PatrolPlanForm(forms.Form):
+    liaison_point = forms.ModelChoiceField(label=_("Liaison point"), queryset=active_points())
+    leader = forms.ModelChoiceField(label=_("Leading officer"), queryset=officer_list())
+    kind = forms.ChoiceField(label=_("Kind"), choices=PatrolKind.choices, initial=PatrolKind.FOOT)
+    planned_start = _datetime_local(_("Planned start"))
+    planned_end = _datetime_local(_("Planned end"))
+    guards = IdListField(label=_("Team"))
+    lead_guards = IdListField(label=_("Lead unit guards"))
+    checkpoints = forms.ModelMultipleChoiceField(
+        label=_("Checkpoints"), queryset=Checkpoint.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    area = forms.CharField(label=_("Grid cell or route"), required=False, widget=forms.HiddenInput)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, checkpoints=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if checkpoints is not None:
+            self.fields["checkpoints"].queryset = checkpoints
+
+    def clean_checkpoints(self):
+        return [c.pk for c in self.cleaned_data["checkpoints"]]
+
+    def clean(self):
+        data = super().clean()
+        data["guards"] = sorted(set(data.get("guards") or []) | set(data.get("lead_guards") or []))
+        return data
+
+
+class FinishForm(forms.Form):
+    publicity_topics = forms.MultipleChoiceField(
+        label=_("Publicity done"), choices=PublicityTopic.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    people_reached = forms.IntegerField(label=_("People reached"), min_value=0, initial=0, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_people_reached(self):
+        return self.cleaned_data["people_reached"] or 0
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=200)
+
+
+class MissedReasonForm(forms.Form):
+    checkpoint = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason missed"), max_length=200)
+
+
+class PositionForm(forms.Form):
+    """Optional position sent by the phone (filled by patrol.js from navigator.geolocation)."""
+
+    latitude = forms.DecimalField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = forms.DecimalField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+
+    def position(self) -> dict:
+        if not self.is_valid():
+            return {}
+        lat, lng = self.cleaned_data["latitude"], self.cleaned_data["longitude"]
+        return {"latitude": lat, "longitude": lng} if lat is not None and lng is not None else {}
+
+
+class ZoneTeamForm(forms.Form):
+    """The "zone patrol" helper: zone + lead company + date → a proposed team."""
+
+    zone = forms.ModelChoiceField(label=_("Zone"), queryset=zone_list(), empty_label=_("Choose a zone"))
+    lead_company = forms.ModelChoiceField(label=_("Lead company"), queryset=SecurityCompany.objects.filter(active=True).order_by("name"), empty_label=_("Choose a company"))
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    lead_count = forms.IntegerField(label=_("Guards of the lead unit"), min_value=1, max_value=10, initial=2, required=False)
+
+
+class RecurringPlanForm(forms.Form):
+    liaison_point = forms.ModelChoiceField(label=_("Liaison point"), queryset=active_points())
+    leader = forms.ModelChoiceField(label=_("Leading officer"), queryset=officer_list())
+    kind = forms.ChoiceField(label=_("Kind"), choices=PatrolKind.choices, initial=PatrolKind.FOOT)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Weekdays"), choices=WEEKDAY_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}))
+    end_time = forms.TimeField(
+        label=_("End time"), widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+        help_text=_("Earlier than the start time means the next day."),
+    )
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    guards = IdListField(label=_("Team"))
+    checkpoints = forms.ModelMultipleChoiceField(
+        label=_("Checkpoints"), queryset=Checkpoint.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    area = forms.CharField(label=_("Grid cell or route"), required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, checkpoints=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if checkpoints is not None:
+            self.fields["checkpoints"].queryset = checkpoints
+
+    def clean_checkpoints(self):
+        return [c.pk for c in self.cleaned_data["checkpoints"]]
+
+
+class CheckpointForm(forms.ModelForm):
+    class Meta:
+        model = Checkpoint
+        fields = ["liaison_point", "name", "latitude", "longitude"]
+        widgets = {
+            "latitude": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
+            "longitude": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["liaison_point"].queryset = active_points()
+
+
+class InspectionFilterForm(forms.Form):
+    township = forms.ModelChoiceField(label=_("Township"), queryset=township_list(), required=False, empty_label=_("All townships"))
+    trade = forms.ChoiceField(label=_("Trade"), required=False, choices=[("", _("All trades")), *VenueInspection.Trade.choices])
+    violation = forms.ChoiceField(label=_("Violation found"), required=False, choices=YES_NO)
+    open = forms.ChoiceField(
+        label=_("Rectification"), required=False,
+        choices=[("", _("Any")), ("open", _("Not yet rectified")), ("done", _("Rectified"))],
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["township"]:
+            qs = qs.filter(township=data["township"])
+        if data["trade"]:
+            qs = qs.filter(trade=data["trade"])
+        if data["violation"]:
+            qs = qs.filter(violation_found=data["violation"] == "yes")
+        if data["open"] == "open":
+            qs = qs.filter(violation_found=True, rectified_on__isnull=True)
+        elif data["open"] == "done":
+            qs = qs.filter(rectified_on__isnull=False)
+        if data["date_from"]:
+            qs = qs.filter(inspected_on__gte=data["date_from"])
+        if data["date_to"]:
+            qs = qs.filter(inspected_on__lte=data["date_to"])
+        return qs
+
+
+class InspectionForm(forms.Form):
+    venue = forms.CharField(label=_("Venue"), max_length=120)
+    trade = forms.ChoiceField(label=_("Trade"), choices=VenueInspection.Trade.choices)
+    township = forms.ModelChoiceField(label=_("Township"), queryset=township_list())
+    liaison_point = forms.ModelChoiceField(label=_("Liaison point"), queryset=LiaisonPoint.objects.order_by("code"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    inspected_on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    inspectors = forms.ModelMultipleChoiceField(
+        label=_("Inspectors"), queryset=officer_list(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or ⌘) to choose several officers."),
+    )
+    violation_found = forms.BooleanField(label=_("Violation found"), required=False)
+    violation_kind = forms.ChoiceField(label=_("Kind of violation"), required=False, choices=[("", "—"), *VenueInspection.ViolationKind.choices])
+    rectification_due = forms.DateField(label=_("Rectification due"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    rectified_on = forms.DateField(label=_("Rectified on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    SERVICE_FIELDS = (
+        "venue", "trade", "township", "liaison_point", "address", "inspected_on", "violation_found",
+        "violation_kind", "rectification_due", "rectified_on", "notes",
+    )
+
+    @classmethod
+    def initial_for(cls, inspection: VenueInspection) -> dict:
+        initial = {name: getattr(inspection, name) for name in cls.SERVICE_FIELDS}
+        initial["inspectors"] = [o.pk for o in inspection.inspectors.all()]
+        return initial
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+
+    def inspector_ids(self) -> list[int]:
+        return [o.pk for o in self.cleaned_data["inspectors"]]
+
+
+def week_days(monday: datetime.date) -> list[datetime.date]:
+    return [monday + datetime.timedelta(days=i) for i in range(7)]
