@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class BulletinsConfig(AppConfig):
     name = "bulletins"
-    verbose_name = _("Bulletins")
+    verbose_name = _("Weekly bulletin")

@@ -185,6 +185,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names recur across apps (status, kind...) get stable names.
+    "ENUM_NAME_OVERRIDES": {
+        "RosterStatusEnum": "guards.models.TrainingRoster.Status",
+        "PayoutStatusEnum": "guards.models.PayoutRun.Status",
+        "PointKindEnum": "guards.models.PointRule.Kind",
+        "AssessmentOutcomeEnum": "guards.models.Assessment.Outcome",
+        "EquipmentStatusEnum": "guards.models.Equipment.Status",
+        "EquipmentKindEnum": "guards.models.Equipment.Kind",
+        "TipOutcomeEnum": "disputes.models.Tip.Outcome",
+        "PatrolStatusEnum": "patrol.models.Patrol.Status",
+        "PatrolKindEnum": "patrol.models.PatrolKind",
+        "CheckInStatusEnum": "patrol.models.CheckIn.Status",
+    },
 }
 
 MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -242,10 +255,25 @@ DISPUTE_DUPLICATE_METRES = env_int("DISPUTE_DUPLICATE_METRES", 300)
 DISPUTE_DUPLICATE_DAYS = env_int("DISPUTE_DUPLICATE_DAYS", 3)
 TIP_ATTACHMENT_MAX_BYTES = env_int("TIP_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))
+# The periodic jobs, all in one place (django-celery-beat copies them into its tables on start).
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "patrol-plans-generate": {"task": "patrol.tasks.plans_generate_task", "schedule": crontab(hour=1, minute=15)},
     "disputes-flag-overdue": {"task": "disputes.tasks.disputes_flag_overdue_task", "schedule": 15 * 60},
     "disputes-send-pending-notices": {"task": "disputes.tasks.disputes_send_pending_notices_task", "schedule": 5 * 60},
+    # First day of each quarter, 06:00: draft training rosters for every company.
+    "guards-rosters-compile": {
+        "task": "guards.tasks.rosters_compile_task",
+        "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
+    },
+    "guards-roster-notifications-sweep": {"task": "guards.tasks.roster_notifications_sweep_task", "schedule": crontab(minute="*/15")},
+    # Second day of each month, 06:30: last month's payout, for officer approval.
+    "guards-payout-compute": {"task": "guards.tasks.payout_compute_task", "schedule": crontab(day_of_month=2, hour=6, minute=30)},
+    # The weekly bulletin: compiled Monday 07:00 for the week just ended, sent at 08:00.
+    "bulletin-compile": {"task": "bulletins.tasks.bulletin_compile_task", "schedule": crontab(day_of_week="mon", hour=7, minute=0)},
+    "bulletin-send": {"task": "bulletins.tasks.bulletin_send_task", "schedule": crontab(day_of_week="mon", hour=8, minute=0)},
+    "bulletin-deliveries-sweep": {"task": "bulletins.tasks.bulletin_deliveries_sweep_task", "schedule": crontab(minute="*/10")},
 }
 
 # Guard lifecycle (issue 6).
@@ -257,3 +285,8 @@ PAYOUT_YUAN_PER_POINT = env_str("PAYOUT_YUAN_PER_POINT", "5.00")
 ASSESSMENT_PATROL_TARGET = env_int("ASSESSMENT_PATROL_TARGET", 8)
 ASSESSMENT_PASS_SCORE = env_int("ASSESSMENT_PASS_SCORE", 60)
 ASSESSMENT_WARNING_SCORE = env_int("ASSESSMENT_WARNING_SCORE", 45)
+
+# Weekly bulletin (issue 5).
+BULLETIN_CERTIFICATE_TARGET = env_int("BULLETIN_CERTIFICATE_TARGET", 90)
+BULLETIN_DELIVERY_MAX_ATTEMPTS = env_int("BULLETIN_DELIVERY_MAX_ATTEMPTS", 5)
+BULLETIN_MESSAGE_ID_DOMAIN = env_str("BULLETIN_MESSAGE_ID_DOMAIN", "jpo.localhost")

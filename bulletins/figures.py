@@ -1,0 +1,179 @@
+"""The weekly bulletin's figures (DESIGN.md §6), composed from each app's week aggregates, each
+part against the week before. A fixed number of queries whatever the data size (tested)."""
+import datetime
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from bulletins.models import CaseFigure
+from config.dates import iso_week_label
+from disputes.figures import dispute_week_figures, tip_week_figures
+from guards.figures import (
+    certificate_figures,
+    exam_week_figures,
+    rewards_week_figures,
+    top_guards,
+    training_week_figures,
+)
+from liaison_points.models import Township
+from patrol.figures import inspection_week_figures, patrol_week_figures, roll_call_week_figures
+
+FIGURES_VERSION = 1
+
+
+def case_figures(*, monday: datetime.date) -> dict:
+    """Preventable cases by township for the week and the week before. Two queries."""
+    previous = monday - datetime.timedelta(days=7)
+    counts = {
+        (row["township_id"], row["week_start"]): row["n"]
+        for row in CaseFigure.objects.filter(week_start__in=[monday, previous]).values("township_id", "week_start").annotate(n=Sum("count"))
+    }
+    rows = []
+    for t in Township.objects.order_by("code").values("id", "name"):
+        now, before = counts.get((t["id"], monday)), counts.get((t["id"], previous))
+        rows.append({
+            "township_id": t["id"], "township": t["name"], "count": now, "previous": before,
+            "change": (now - before) if now is not None and before is not None else None,
+        })
+    return {
+        "by_township": rows,
+        "total": sum(r["count"] or 0 for r in rows),
+        "previous_total": sum(r["previous"] or 0 for r in rows),
+        "reported": sum(1 for r in rows if r["count"] is not None),
+    }
+
+
+def _week(monday: datetime.date) -> dict:
+    """Every part for one week, except cases (which carry their own comparison)."""
+    sunday = monday + datetime.timedelta(days=6)
+    return {
+        "patrols": patrol_week_figures(monday=monday),
+        "roll_call": roll_call_week_figures(monday=monday),
+        "inspections": inspection_week_figures(monday=monday),
+        "certificates": {**certificate_figures(on=sunday), "exams": exam_week_figures(monday=monday)},
+        "disputes": dispute_week_figures(monday=monday),
+        "tips": tip_week_figures(monday=monday),
+        "training": training_week_figures(monday=monday),
+        "rewards": rewards_week_figures(monday=monday),
+        "top_guards": top_guards(monday=monday, limit=10),
+    }
+
+
+def _headline(week: dict) -> dict:
+    """The few numbers of a week that the bulletin compares with the week before."""
+    return {
+        "patrols_done": week["patrols"]["done"],
+        "guard_hours": week["patrols"]["guard_hours"],
+        "guards_taking_part": week["patrols"]["guards_taking_part"],
+        "points_below_minimum": len(week["patrols"]["below_minimum"]),
+        "roll_call_scheduled": week["roll_call"]["scheduled"],
+        "roll_call_absent": week["roll_call"]["absent"],
+        "attendance_rate": week["roll_call"]["attendance_rate"],
+        "inspections": week["inspections"]["count"],
+        "violations": week["inspections"]["violations"],
+        "rectified": week["inspections"]["rectified"],
+        "certificate_rate": week["certificates"]["rate"],
+        "exams_taken": week["certificates"]["exams"]["taken"],
+        "exams_passed": week["certificates"]["exams"]["passed"],
+        "disputes_new": week["disputes"]["new"],
+        "disputes_resolved": week["disputes"]["resolved"],
+        "disputes_overdue": week["disputes"]["overdue"],
+        "tips_received": week["tips"]["received"],
+        "tips_verified": week["tips"]["verified"],
+        "cases_solved": week["tips"]["cases_solved"],
+        "hazards_rectified": week["tips"]["hazards_rectified"],
+    }
+
+
+def bulletin_figures(*, monday: datetime.date) -> dict:
+    """Everything the bulletin shows for the ISO week starting `monday`, as JSON-ready data."""
+    previous = monday - datetime.timedelta(days=7)
+    this_week, last_week = _week(monday), _week(previous)
+    now, before = _headline(this_week), _headline(last_week)
+    figures = {
+        "version": FIGURES_VERSION,
+        "week": iso_week_label(monday),
+        "start": monday.isoformat(),
+        "end": (monday + datetime.timedelta(days=6)).isoformat(),
+        "previous_week": iso_week_label(previous),
+        "cases": case_figures(monday=monday),
+        **this_week,
+        "headline": {k: {"now": now[k], "before": before[k], "change": _change(now[k], before[k])} for k in now},
+    }
+    figures["suggestions"] = work_suggestions(figures)
+    return figures
+
+
+def _change(now, before):
+    if now is None or before is None:
+        return None
+    return round(now - before, 1) if isinstance(now, float) or isinstance(before, float) else now - before
+
+
+def work_suggestions(figures: dict) -> list[str]:
+    """Suggestions generated from the figures: the weakest points and companies, named."""
+    tips = []
+    below = figures["patrols"]["below_minimum"]
+    if below:
+        names = "、".join(f"{p['name']}（{p['done']}）" for p in below[:5])
+        tips.append(ngettext(
+            "%(n)d liaison point patrolled fewer than %(min)d times: %(names)s. Arrange make-up patrols this week.",
+            "%(n)d liaison points patrolled fewer than %(min)d times: %(names)s. Arrange make-up patrols this week.",
+            len(below),
+        ) % {"n": len(below), "min": figures["patrols"]["minimum"], "names": names})
+    absences = [c for c in figures["roll_call"]["by_company"] if c["absent"]]
+    if absences:
+        worst = max(absences, key=lambda c: (c["absence_rate"], c["absent"]))
+        tips.append(_("%(company)s had the highest roll-call absence rate (%(rate)s%%, %(n)d absent). Remind the company of its duty roster.")
+                    % {"company": worst["company"], "rate": worst["absence_rate"], "n": worst["absent"]})
+    weak = [c for c in figures["certificates"]["by_company"] if c["guards"] and c["rate"] < settings.BULLETIN_CERTIFICATE_TARGET]
+    if weak:
+        lowest = min(weak, key=lambda c: c["rate"])
+        tips.append(_("%(company)s's certificate rate is %(rate)s%% (target %(target)d%%). Enter its guards for the next monthly exam.")
+                    % {"company": lowest["company"], "rate": lowest["rate"], "target": settings.BULLETIN_CERTIFICATE_TARGET})
+    if figures["disputes"]["overdue"]:
+        n = figures["disputes"]["overdue"]
+        tips.append(ngettext(
+            "%(n)d dispute is overdue. Responsible officers should contact the parties within 24 hours.",
+            "%(n)d disputes are overdue. Responsible officers should contact the parties within 24 hours.",
+            n,
+        ) % {"n": n})
+    if figures["inspections"]["rectification_overdue"]:
+        n = figures["inspections"]["rectification_overdue"]
+        tips.append(ngettext(
+            "%(n)d venue violation is past its rectification date. Re-inspect it.",
+            "%(n)d venue violations are past their rectification date. Re-inspect them.",
+            n,
+        ) % {"n": n})
+    rising = [r for r in figures["cases"]["by_township"] if r["change"] and r["change"] > 0]
+    if rising:
+        top = max(rising, key=lambda r: r["change"])
+        tips.append(_("Preventable cases rose in %(township)s (%(before)d → %(now)d). Step up night patrols there.")
+                    % {"township": top["township"], "before": top["previous"], "now": top["count"]})
+    if figures["training"]["absent"]:
+        n = figures["training"]["absent"]
+        tips.append(ngettext(
+            "%(n)d guard missed training this week and is carried to the next session.",
+            "%(n)d guards missed training this week; they are carried to the next session.",
+            n,
+        ) % {"n": n})
+    return tips
+
+
+def manager_copy(figures: dict, *, company_id: int) -> dict:
+    """A manager's copy: their own company's lines in full, other companies only as county totals.
+    Per-company lists are filtered; county totals stay."""
+    copy = {**figures}
+    roll = figures["roll_call"]
+    copy["roll_call"] = {**roll, "by_company": [c for c in roll["by_company"] if c["company_id"] == company_id]}
+    certs = figures["certificates"]
+    copy["certificates"] = {**certs, "by_company": [c for c in certs["by_company"] if c["company_id"] == company_id]}
+    copy["top_guards"] = [g for g in figures["top_guards"] if g["company_id"] == company_id]
+    # Generated suggestions name other companies; a manager gets only the county-wide ones about points.
+    own = {c["company"] for c in copy["certificates"]["by_company"]} | {c["company"] for c in copy["roll_call"]["by_company"]}
+    others = {c["company"] for c in certs["by_company"]} - own
+    copy["suggestions"] = [s for s in figures["suggestions"] if not any(name in s for name in others)]
+    copy["is_manager_copy"] = True
+    return copy

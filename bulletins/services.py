@@ -1,0 +1,283 @@
+"""Writes of the bulletins app: compiling a week's bulletin, sending it exactly once to each
+recipient, and the weekly case figures (entered or imported from CSV)."""
+import csv
+import datetime
+import io
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bulletins.emails import render_bulletin_email
+from bulletins.figures import bulletin_figures
+from bulletins.models import BulletinDelivery, BulletinRecipient, CaseFigure, WeeklyBulletin
+from config.dates import parse_iso_week, week_start
+from config.exceptions import DomainError
+from guards.models import CompanyManager
+from liaison_points.models import Officer, Township
+
+log = logging.getLogger(__name__)
+
+
+def last_week_monday(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    return week_start(today) - datetime.timedelta(days=7)
+
+
+@transaction.atomic
+def bulletin_compile(*, monday: datetime.date) -> WeeklyBulletin:
+    """Compile (or recompile) the bulletin of the ISO week starting `monday`. A sent bulletin is a
+    record of what went out: it is never recompiled."""
+    if monday.weekday() != 0:
+        raise ValidationError({"week": [_("A bulletin week starts on a Monday.")]})
+    bulletin, _created = WeeklyBulletin.objects.select_for_update().get_or_create(week_start=monday)
+    if bulletin.status == WeeklyBulletin.Status.SENT:
+        return bulletin
+    bulletin.figures = bulletin_figures(monday=monday)
+    bulletin.compiled_at = timezone.now()
+    bulletin.save(update_fields=["figures", "compiled_at"])
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_set_suggestions(*, bulletin: WeeklyBulletin, text: str) -> WeeklyBulletin:
+    if bulletin.status == WeeklyBulletin.Status.SENT:
+        raise DomainError(_("This bulletin has been sent; its suggestions can no longer change."), conflict=True)
+    bulletin.officer_suggestions = (text or "").strip()
+    bulletin.save(update_fields=["officer_suggestions"])
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_send(*, bulletin: WeeklyBulletin, by=None) -> int:
+    """Queue the bulletin for every active recipient and mark it sent. One delivery row per
+    bulletin and address (unique), so sending twice adds nobody; each delivery goes out through its
+    own task. Returns the number of deliveries created now."""
+    locked = WeeklyBulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if not locked.figures:
+        raise DomainError(_("Compile the bulletin before sending it."), conflict=True)
+    existing = set(locked.deliveries.values_list("email", flat=True))
+    new = [
+        BulletinDelivery(bulletin=locked, recipient=r, email=r.email.lower(), company_id=r.company_id, language=r.language)
+        for r in BulletinRecipient.objects.filter(active=True)
+        if r.email.lower() not in existing
+    ]
+    BulletinDelivery.objects.bulk_create(new)
+    if locked.status != WeeklyBulletin.Status.SENT:
+        locked.status, locked.sent_at, locked.sent_by = WeeklyBulletin.Status.SENT, timezone.now(), by
+        locked.save(update_fields=["status", "sent_at", "sent_by"])
+    pending = list(locked.deliveries.filter(status=BulletinDelivery.Status.PENDING).values_list("pk", flat=True))
+    transaction.on_commit(lambda: _enqueue_deliveries(pending))
+    bulletin.refresh_from_db()
+    return len(new)
+
+
+def _enqueue_deliveries(ids: list[int]) -> None:
+    from bulletins.tasks import bulletin_deliver_task
+
+    for pk in ids:
+        try:
+            bulletin_deliver_task.delay(delivery_id=pk)
+        except Exception:  # broker down: the rows stay pending and the sweep picks them up
+            log.warning("Could not enqueue bulletin delivery %s; the sweep will retry.", pk, exc_info=True)
+            return
+
+
+class DeliveryRetry(Exception):
+    """The message could not be sent this time; the task retries with back-off."""
+
+
+def bulletin_deliver(*, delivery_id: int) -> bool:
+    """Send one delivery. It is claimed (pending → sending) with a conditional update before the
+    message leaves, so a retried or doubled task sends nothing the second time. If the worker dies
+    after claiming, the sweep returns claims older than a few minutes to pending; the message carries a
+    Message-ID derived from the delivery, so the rare copy sent twice is recognised as the same
+    message by mail servers and clients. Returns True when this call sent it."""
+    now = timezone.now()
+    claimed = BulletinDelivery.objects.filter(pk=delivery_id, status=BulletinDelivery.Status.PENDING).update(
+        status=BulletinDelivery.Status.SENDING, claimed_at=now
+    )
+    if not claimed:
+        return False
+    delivery = BulletinDelivery.objects.select_related("bulletin", "company").get(pk=delivery_id)
+    try:
+        subject, text, html = render_bulletin_email(bulletin=delivery.bulletin, company=delivery.company, language=delivery.language)
+        message = EmailMultiAlternatives(
+            subject, text, settings.DEFAULT_FROM_EMAIL, [delivery.email],
+            headers={"Message-ID": f"<bulletin-{delivery.bulletin_id}-{delivery.pk}@{settings.BULLETIN_MESSAGE_ID_DOMAIN}>"},
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - any SMTP or rendering failure is recorded and retried
+        attempts = delivery.attempts + 1
+        final = attempts >= settings.BULLETIN_DELIVERY_MAX_ATTEMPTS
+        BulletinDelivery.objects.filter(pk=delivery_id).update(
+            status=BulletinDelivery.Status.FAILED if final else BulletinDelivery.Status.PENDING,
+            attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:300], claimed_at=None,
+        )
+        if final:
+            log.error("Bulletin delivery %s failed for good: %s", delivery_id, exc)
+            return False
+        raise DeliveryRetry(str(exc)) from exc
+    BulletinDelivery.objects.filter(pk=delivery_id).update(
+        status=BulletinDelivery.Status.SENT, sent_at=timezone.now(), attempts=delivery.attempts + 1, last_error=""
+    )
+    return True
+
+
+def bulletin_deliveries_sweep(*, stale_after: datetime.timedelta = datetime.timedelta(minutes=10)) -> list[int]:
+    """Return deliveries whose worker died mid-send to pending, and list every pending delivery,
+    for the periodic task to enqueue."""
+    cutoff = timezone.now() - stale_after
+    BulletinDelivery.objects.filter(status=BulletinDelivery.Status.SENDING, claimed_at__lt=cutoff).update(
+        status=BulletinDelivery.Status.PENDING, claimed_at=None
+    )
+    return list(BulletinDelivery.objects.filter(status=BulletinDelivery.Status.PENDING).values_list("pk", flat=True)[:500])
+
+
+@transaction.atomic
+def bulletin_delivery_retry(*, delivery: BulletinDelivery) -> BulletinDelivery:
+    """An officer retries a failed delivery."""
+    changed = BulletinDelivery.objects.filter(pk=delivery.pk, status=BulletinDelivery.Status.FAILED).update(
+        status=BulletinDelivery.Status.PENDING, attempts=0, last_error=""
+    )
+    if not changed:
+        raise DomainError(_("Only a failed delivery can be retried."), conflict=True)
+    transaction.on_commit(lambda: _enqueue_deliveries([delivery.pk]))
+    delivery.refresh_from_db()
+    return delivery
+
+
+# Recipients -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def recipients_sync() -> int:
+    """Add every officer and company manager who has an email address to the recipient list (once;
+    existing rows, including deactivated ones, are left as they are). Returns how many were added."""
+    have = set(BulletinRecipient.objects.values_list("email", flat=True))
+    new = []
+    for officer in Officer.objects.select_related("user").exclude(user__email=""):
+        email = officer.user.email.lower()
+        if email not in have:
+            have.add(email)
+            new.append(BulletinRecipient(name=str(officer.user), email=email, kind=BulletinRecipient.Kind.POINT_OFFICER))
+    for manager in CompanyManager.objects.select_related("user", "company").exclude(user__email=""):
+        email = manager.user.email.lower()
+        if email not in have:
+            have.add(email)
+            new.append(BulletinRecipient(name=str(manager.user), email=email, kind=BulletinRecipient.Kind.MANAGER, company=manager.company))
+    BulletinRecipient.objects.bulk_create(new)
+    return len(new)
+
+
+# Case figures ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def case_figure_set(*, township: Township, monday: datetime.date, count: int, by=None) -> CaseFigure:
+    errors = {}
+    if monday.weekday() != 0:
+        errors["week"] = [_("A week starts on a Monday.")]
+    if monday > timezone.localdate():
+        errors["week"] = [_("Figures can only be entered for a week that has begun.")]
+    try:
+        count = int(count)
+        if count < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["count"] = [_("The count is a whole number, zero or more.")]
+    if errors:
+        raise ValidationError(errors)
+    figure, _created = CaseFigure.objects.update_or_create(
+        township=township, week_start=monday, defaults={"count": count, "entered_by": by}
+    )
+    return figure
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+
+
+REQUIRED_COLUMNS = ("week", "township", "count")
+
+
+def case_figures_import(*, data: bytes | str, by=None) -> ImportResult:
+    """Import weekly case figures from CSV with the columns week (2026-W47 or a date in the week),
+    township (code or name) and count. Every bad row is reported with its line number and reason,
+    and then nothing is imported: a file goes in whole or not at all."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                data = data.decode("gb18030")  # what Excel on a Chinese Windows saves
+            except UnicodeDecodeError:
+                raise ValidationError({"file": [_("The file is not text in UTF-8 or GB18030.")]}) from None
+    if not data.strip():
+        raise ValidationError({"file": [_("The file is empty.")]})
+    reader = csv.DictReader(io.StringIO(data))
+    columns = [c.strip().lower() for c in (reader.fieldnames or [])]
+    if missing := [c for c in REQUIRED_COLUMNS if c not in columns]:
+        raise ValidationError({"file": [_("Missing column(s): %(cols)s. Expected: week, township, count.") % {"cols": ", ".join(missing)}]})
+    reader.fieldnames = columns
+    townships = {}
+    for t in Township.objects.all():
+        townships[t.code.lower()] = t
+        townships[t.name.lower()] = t
+    today = timezone.localdate()
+    errors, rows, seen = [], {}, {}
+    for line, row in enumerate(reader, start=2):
+        week_raw, town_raw, count_raw = (str(row.get(c) or "").strip() for c in REQUIRED_COLUMNS)
+        problems = []
+        monday = None
+        try:
+            monday = parse_iso_week(week_raw) if "w" in week_raw.lower() else week_start(datetime.date.fromisoformat(week_raw))
+            if monday > today:
+                problems.append(_("week %(w)s has not begun") % {"w": week_raw})
+        except ValueError:
+            problems.append(_("week %(w)r is neither an ISO week (2026-W47) nor a date (2026-11-16)") % {"w": week_raw})
+        township = townships.get(town_raw.lower())
+        if township is None:
+            problems.append(_("unknown township %(t)r") % {"t": town_raw})
+        try:
+            count = int(count_raw)
+            if count < 0:
+                raise ValueError
+        except ValueError:
+            problems.append(_("count %(c)r is not a whole number, zero or more") % {"c": count_raw})
+        if not problems:
+            key = (township.pk, monday)
+            if key in seen:
+                problems.append(_("repeats line %(n)d (same township and week)") % {"n": seen[key]})
+            else:
+                seen[key] = line
+                rows[key] = count
+        if problems:
+            errors.append(_("Line %(line)d: %(problems)s.") % {"line": line, "problems": "; ".join(problems)})
+    if errors:
+        raise ValidationError({"file": errors})
+    if not rows:
+        raise ValidationError({"file": [_("The file has a header but no rows.")]})
+    with transaction.atomic():
+        existing = {(f.township_id, f.week_start): f for f in CaseFigure.objects.filter(
+            township_id__in={k[0] for k in rows}, week_start__in={k[1] for k in rows})}
+        updates, creates = [], []
+        for (township_id, monday), count in rows.items():
+            if (township_id, monday) in existing:
+                figure = existing[(township_id, monday)]
+                figure.count, figure.entered_by = count, by
+                updates.append(figure)
+            else:
+                creates.append(CaseFigure(township_id=township_id, week_start=monday, count=count, entered_by=by))
+        CaseFigure.objects.bulk_update(updates, ["count", "entered_by"])
+        try:
+            CaseFigure.objects.bulk_create(creates)
+        except IntegrityError:
+            raise DomainError(_("Figures for these weeks were entered at the same moment; import the file again."), conflict=True) from None
+    return ImportResult(created=len(creates), updated=len(updates))
