@@ -18,6 +18,15 @@ from guards.api import CompanyViewSet, GuardViewSet  # noqa: E402
 router.register("companies", CompanyViewSet, basename="companies")
 router.register("guards", GuardViewSet, basename="guards")
 
+# patrol
+from patrol.api import CheckInViewSet, CheckpointViewSet, InspectionViewSet, PatrolViewSet, PlanViewSet  # noqa: E402
+
+router.register("patrols", PatrolViewSet, basename="patrols")
+router.register("check-ins", CheckInViewSet, basename="check-ins")
+router.register("checkpoints", CheckpointViewSet, basename="checkpoints")
+router.register("patrol-plans", PlanViewSet, basename="patrol-plans")
+router.register("inspections", InspectionViewSet, basename="inspections")
+
 # disputes
 from disputes.api import DisputeViewSet, TipViewSet  # noqa: E402
 
