@@ -187,6 +187,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Choice sets whose field names recur across apps (status, kind...) get stable names.
     "ENUM_NAME_OVERRIDES": {
+        "DisputeStatusEnum": "disputes.models.Dispute.Status",
+        "DisputeReporterKindEnum": "disputes.models.Dispute.ReporterKind",
+        "TipStatusEnum": "disputes.models.Tip.Status",
+        "TipKindEnum": "disputes.models.Tip.Kind",
         "RosterStatusEnum": "guards.models.TrainingRoster.Status",
         "PayoutStatusEnum": "guards.models.PayoutRun.Status",
         "PointKindEnum": "guards.models.PointRule.Kind",
@@ -254,7 +258,7 @@ DISPUTE_FOLLOW_UP_DAYS = [int(d) for d in env_list("DISPUTE_FOLLOW_UP_DAYS", ["7
 DISPUTE_DUPLICATE_METRES = env_int("DISPUTE_DUPLICATE_METRES", 300)
 DISPUTE_DUPLICATE_DAYS = env_int("DISPUTE_DUPLICATE_DAYS", 3)
 TIP_ATTACHMENT_MAX_BYTES = env_int("TIP_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
-PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))
+PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT") or str(VAR_DIR / "private")
 # The periodic jobs, all in one place (django-celery-beat copies them into its tables on start).
 from celery.schedules import crontab  # noqa: E402
 

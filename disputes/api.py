@@ -100,7 +100,7 @@ class DisputeInputSerializer(serializers.Serializer):
     longitude = CoordinateField(axis="longitude", required=False, allow_null=True, default=None)
     parties = PartySerializer(many=True, required=False, default=list)
     reported_by_kind = serializers.ChoiceField(
-        choices=[Dispute.ReporterKind.OFFICER, Dispute.ReporterKind.RESIDENT], required=False,
+        choices=Dispute.ReporterKind.choices, required=False,
         help_text=_("Officers only: entered for themselves or for a resident. A guard always reports as a guard."),
     )
     reporter_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")

@@ -213,3 +213,9 @@ def test_list_query_count_is_flat(api_for, officer, point, guard, url, factory, 
     # 1 count, 2 page joined to point/township/guards (+ annotations)
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(api.get(url).json()["results"]) == 17
+
+
+def test_officer_cannot_report_as_a_guard(api_for, officer, point):
+    response = api_for(officer).post("/api/v1/disputes/", {"category": "other", "title": "t", "place": "p", "latitude": "32.27",
+                                                            "longitude": "111.6", "reported_by_kind": "guard"}, format="json")
+    assert response.status_code == 400 and "reported_by_kind" in response.json()
