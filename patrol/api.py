@@ -29,6 +29,7 @@ from liaison_points.models import LiaisonPoint, Officer, Zone
 from patrol.filters import CheckInFilter, CheckpointFilter, InspectionFilter, PatrolFilter, PlanFilter
 from patrol.models import CheckIn, Checkpoint, Patrol, PatrolCheckpoint, PatrolKind, RecurringPlan, VenueInspection
 from patrol.selectors import (
+    checkin_list_visible_to,
     checkpoint_list,
     inspection_list,
     patrol_checkpoints,
@@ -42,6 +43,7 @@ from patrol.services import (
     checkin_record,
     checkin_window,
     checkpoint_explain_miss,
+    checkpoint_save,
     checkpoint_signed_code,
     checkpoint_visit,
     inspection_save,
@@ -483,12 +485,6 @@ class PatrolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 # --- check-ins ---------------------------------------------------------------------------------
 
 
-def _checkin_list_visible_to(*, user) -> QuerySet[CheckIn]:
-    """Officers: every check-in; a manager: their company's guards'; a guard: their own."""
-    qs = CheckIn.objects.select_related("guard__company", "patrol__liaison_point")
-    return scope_for(user).apply(qs, company="guard__company_id", guard="guard_id")
-
-
 class CheckInSerializer(serializers.ModelSerializer):
     guard_name = serializers.CharField(source="guard.name", read_only=True)
     company = serializers.IntegerField(source="guard.company_id", read_only=True)
@@ -516,7 +512,7 @@ class CheckInViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-at", "-id"]
 
     def get_queryset(self):
-        return _checkin_list_visible_to(user=self.request.user)
+        return checkin_list_visible_to(user=self.request.user)
 
 
 # --- checkpoints -------------------------------------------------------------------------------
@@ -581,6 +577,12 @@ class CheckpointViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return checkpoint_list()
+
+    def perform_create(self, serializer):
+        serializer.instance = checkpoint_save(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = checkpoint_save(checkpoint=serializer.instance, **serializer.validated_data)
 
     @extend_schema(summary="Record a checkpoint visit from its scanned QR code (guards on a patrol under way)",
                    request=ScanInputSerializer, responses={200: ScanResultSerializer})

@@ -43,6 +43,12 @@ def patrol_checkpoints(*, patrol: Patrol) -> QuerySet[PatrolCheckpoint]:
     return PatrolCheckpoint.objects.filter(patrol=patrol).select_related("checkpoint", "visited_by")
 
 
+def checkin_list_visible_to(*, user) -> QuerySet[CheckIn]:
+    """Officers: every check-in; a manager: their company's guards'; a guard: their own."""
+    qs = CheckIn.objects.select_related("guard__company", "patrol__liaison_point")
+    return scope_for(user).apply(qs, company="guard__company_id", guard="guard_id")
+
+
 def checkpoint_list(*, liaison_point: LiaisonPoint | None = None) -> QuerySet[Checkpoint]:
     qs = Checkpoint.objects.select_related("liaison_point")
     return qs.filter(liaison_point=liaison_point) if liaison_point else qs

@@ -284,6 +284,25 @@ def checkin_mark(*, patrol: Patrol, guard_id: int, status: str, by=None) -> Chec
 
 # Checkpoints -----------------------------------------------------------------------------------
 
+_CHECKPOINT_FIELDS = ("liaison_point", "name", "latitude", "longitude", "active")
+
+
+@transaction.atomic
+def checkpoint_save(*, checkpoint: Checkpoint | None = None, **fields) -> Checkpoint:
+    """Add or change a checkpoint. New checkpoints go only on active liaison points. Raises
+    ValidationError with field errors (a name repeated at the same point included)."""
+    if unknown := set(fields) - set(_CHECKPOINT_FIELDS):
+        raise TypeError(f"unknown checkpoint fields: {sorted(unknown)}")
+    checkpoint = checkpoint or Checkpoint()
+    for name, value in fields.items():
+        setattr(checkpoint, name, value)
+    checkpoint.full_clean()
+    if checkpoint.pk is None and not checkpoint.liaison_point.active:
+        raise ValidationError({"liaison_point": [_("This liaison point is closed.")]})
+    checkpoint.save()
+    return checkpoint
+
+
 def checkpoint_signed_code(checkpoint: Checkpoint) -> str:
     """What the QR code's link carries: the checkpoint's random token, signed with SECRET_KEY."""
     return signing.Signer(salt=_CHECKPOINT_SALT).sign(checkpoint.token)

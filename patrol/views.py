@@ -30,7 +30,7 @@ from accounts.scoping import scope_for
 from config.dates import iso_week_label, parse_iso_week, week_bounds, week_start
 from config.exceptions import DomainError
 from guards.models import Guard
-from guards.selectors import guard_deployability, guard_list_visible_to
+from guards.selectors import guard_deployability
 from liaison_points.forms import add_service_errors
 from patrol import services
 from patrol.forms import (
@@ -540,11 +540,13 @@ def checkpoint_list_view(request):
     point = active_points().filter(pk=point_id).first() if point_id else None
     form = CheckpointForm(request.POST or None, initial={"liaison_point": point})
     if request.method == "POST" and form.is_valid():
-        # No checkpoint service exists yet: the ModelForm validates (unique name per point, ranges)
-        # and saves the plain row; there is no business rule beyond the model's own constraints.
-        checkpoint = form.save()
-        messages.success(request, _("Checkpoint %(name)s added.") % {"name": checkpoint.name})
-        return redirect(reverse("patrol:checkpoint-list") + f"?point={checkpoint.liaison_point_id}")
+        try:
+            checkpoint = services.checkpoint_save(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Checkpoint %(name)s added.") % {"name": checkpoint.name})
+            return redirect(reverse("patrol:checkpoint-list") + f"?point={checkpoint.liaison_point_id}")
     checkpoints = checkpoint_list(liaison_point=point).order_by("liaison_point__code", "name", "id")
     page = Paginator(checkpoints, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "point": point, "points": active_points()}

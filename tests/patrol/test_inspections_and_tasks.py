@@ -52,3 +52,16 @@ def test_plans_generate_task_is_idempotent(point):
     again = plans_generate_task.run(weeks=2)
     assert first == 6 and again == 0
     assert Patrol.objects.count() == 6
+
+
+def test_checkpoint_save_refuses_closed_point_and_duplicate_name(township):
+    from patrol.services import checkpoint_save
+
+    point = f.LiaisonPointFactory(township=township)
+    checkpoint_save(liaison_point=point, name="North gate", latitude="32.27", longitude="111.60")
+    with pytest.raises(ValidationError):
+        checkpoint_save(liaison_point=point, name="North gate", latitude="32.27", longitude="111.60")
+    closed = f.LiaisonPointFactory(township=township, active=False)
+    with pytest.raises(ValidationError) as exc:
+        checkpoint_save(liaison_point=closed, name="Gate", latitude="32.27", longitude="111.60")
+    assert "liaison_point" in exc.value.message_dict
