@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_PASSWORD
+from disputes.demo import seed_disputes
 from guards.demo import seed_guards
 from guards.models import Guard
 from guards.services import guards_reattach
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                 # A year of activity on top (the province data set is for load tests of the
                 # registers; a year of patrols for 2,000 points would take minutes to write).
                 created |= seed_patrols(seed=seed)
+                created |= seed_disputes(seed=seed)
         elapsed = time.monotonic() - started
 
         made = {kind: n for kind, n in created.items() if n}
