@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from disputes.models import (
     Dispute,
-    DisputeCategory,
     DisputeEvent,
     DisputeFollowUp,
     MediationSession,

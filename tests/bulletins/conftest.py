@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from bulletins.models import CaseFigure
 from guards.models import CertificateExam, PayoutLine, PayoutRun, PointEntry
