@@ -114,3 +114,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "services" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process_unless_services(request):
+    """Tasks run in-process (eager) in every test except those marked `services`, even when
+    REDIS_URL is set (.ci/run's second pass): a unit test must not leave messages in a broker that
+    nobody consumes. The `services` tests talk to Redis and a real worker instead."""
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    from config.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
