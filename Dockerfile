@@ -22,7 +22,7 @@ RUN pip install . \
     # Static files are collected at build time with throwaway settings (DEBUG off = hashed manifest).
     && DEBUG=false SECRET_KEY=build-only-not-a-secret-collectstatic-0123456789 ALLOWED_HOSTS=localhost \
        python manage.py collectstatic --noinput -v 0 \
-    && mkdir -p /app/var/media /app/var/outbox \
+    && mkdir -p /app/var/media /app/var/private /app/var/outbox \
     && chown -R jpo:jpo /app/var
 
 USER jpo
