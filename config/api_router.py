@@ -32,3 +32,10 @@ from disputes.api import DisputeViewSet, TipViewSet  # noqa: E402
 
 router.register("disputes", DisputeViewSet, basename="disputes")
 router.register("tips", TipViewSet, basename="tips")
+
+# bulletins
+from bulletins.api import BulletinViewSet, CaseFigureViewSet, RecipientViewSet  # noqa: E402
+
+router.register("bulletins", BulletinViewSet, basename="bulletins")
+router.register("case-figures", CaseFigureViewSet, basename="case-figures")
+router.register("bulletin-recipients", RecipientViewSet, basename="bulletin-recipients")

@@ -1,11 +1,12 @@
 from django.urls import include, path
 
+from bulletins.views import dashboard
 from config import views
-from guards.views import dashboard
 from liaison_points.urls import urlpatterns as point_urls
 
-# The county dashboard counts guards and companies, so its view lives in guards (liaison_points
-# never imports guards); it is still named `liaison_points:dashboard`, next to the point pages.
+# The county dashboard counts guards and shows the bulletin's figures for the week so far, so its
+# view lives in bulletins (the one app that reads every other); it is still named
+# `liaison_points:dashboard`, next to the point pages.
 liaison_point_pages = [
     path("dashboard/", dashboard, name="dashboard"),
     path("points/", include(point_urls)),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("guards/", include("guards.urls")),
     path("disputes/", include("disputes.urls")),
     path("patrols/", include("patrol.urls")),
+    path("bulletins/", include("bulletins.urls")),
 ]

@@ -1,5 +1,5 @@
-"""Officer and manager pages for companies and guards, and the county dashboard (it counts guards
-and companies, so it lives here; config/page_urls.py names it `liaison_points:dashboard`).
+"""Officer and manager pages for companies and guards. (The county dashboard, which also shows the
+bulletin's figures of the week, lives in bulletins.views and reuses the guard counts below.)
 
 Every fetch goes through the scoping selectors: a record outside the viewer's scope is a 404."""
 import datetime
@@ -53,38 +53,6 @@ def _guard_counts(qs, today) -> dict:
 
 def _rate(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
-
-
-@role_required("officer")
-def dashboard(request):
-    today = timezone.localdate()
-    counts = _guard_counts(Guard.objects.all(), today)
-    expiring = _mark_certificates(
-        list(
-            Guard.objects.filter(CertificateState.q(CertificateState.EXPIRING, today), status=Guard.Status.ACTIVE)
-            .select_related("company")
-            .order_by("certificate_expires_on", "name")[:10]
-        ),
-        today,
-    )
-    figures = {
-        "points_active": LiaisonPoint.objects.filter(active=True).count(),
-        "guards_active": counts["active"],
-        "companies": SecurityCompany.objects.filter(active=True).count(),
-        "expiring": counts["expiring"],
-        "expired": counts["expired"],
-        "certificate_rate": _rate(counts["certified"], counts["active"]),
-    }
-    map_labels = {
-        "officer": _("Officer"),
-        "guards": _("Guards"),
-        "open": _("Open"),
-        "closed": _("Closed"),
-        "loading": _("Loading…"),
-        "count": _("%(n)s points on the map"),
-        "failed": _("The map data could not be loaded."),
-    }
-    return render(request, "guards/dashboard.html", {"figures": figures, "expiring": expiring, "map_labels": map_labels})
 
 
 @role_required("officer")

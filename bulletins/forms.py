@@ -1,0 +1,74 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bulletins.models import BulletinRecipient
+from config.dates import parse_iso_week
+from guards.models import SecurityCompany
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+class WeekField(forms.CharField):
+    """An ISO week such as 2026-W47, cleaned to its Monday."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "2026-W47", "pattern": r"\d{4}-?[Ww]\d{1,2}"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return parse_iso_week(value)
+        except ValueError:
+            raise forms.ValidationError(_("Enter an ISO week such as 2026-W47.")) from None
+
+
+class CompileForm(forms.Form):
+    week = WeekField(label=_("Week"))
+
+
+class SuggestionsForm(forms.Form):
+    text = forms.CharField(
+        label=_("Officer's work suggestions"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One suggestion a line. They follow the suggestions generated from the figures."),
+    )
+
+
+class PreviewForm(forms.Form):
+    company = forms.ModelChoiceField(
+        label=_("Preview as the manager of"), queryset=SecurityCompany.objects.order_by("name"), required=False,
+        empty_label=_("— full copy (officers) —"),
+    )
+
+
+class CaseImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_("Columns week, township, count; UTF-8 or GB18030 (Excel)."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB; split it."))
+        return upload
+
+
+class RecipientForm(forms.ModelForm):
+    class Meta:
+        model = BulletinRecipient
+        fields = ["name", "email", "kind", "company", "language", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = SecurityCompany.objects.order_by("name")
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == BulletinRecipient.Kind.MANAGER and not data.get("company"):
+            self.add_error("company", _("A company manager's copy is made for their company: choose it."))
+        return data
