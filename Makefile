@@ -33,7 +33,7 @@ bench: install
 	$(PY) bench/run.py
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=staticfiles --ignore=bench
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
 
 # What CI runs: install, checks, the suite on SQLite, then again on PostgreSQL + Redis + a real worker.
