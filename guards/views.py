@@ -22,6 +22,7 @@ from guards.forms import EXPIRY_WARNING_DAYS, CertificateState, GuardFilterForm,
 from guards.models import Guard, SecurityCompany
 from guards.selectors import company_list_visible_to, company_list_with_counts_visible_to, guard_list_visible_to, manager_list
 from guards.validators import mask_national_id
+from guards.views_lifecycle import duty_panel
 from liaison_points.forms import add_service_errors
 from liaison_points.models import LiaisonPoint
 
@@ -111,6 +112,7 @@ def guard_detail(request, pk):
         else None,
         "can_edit": scope.is_officer or scope.is_manager,
         "markers": _guard_markers(guard),
+        "duty": duty_panel(guard),  # guards/lifecycle/partials/duty_panel.html
     }
     return render(request, "guards/guard_detail.html", context)
 
