@@ -18,6 +18,29 @@ from guards.api import CompanyViewSet, GuardViewSet  # noqa: E402
 router.register("companies", CompanyViewSet, basename="companies")
 router.register("guards", GuardViewSet, basename="guards")
 
+# guards: lifecycle (training, rosters, points, payouts, assessments, equipment, exams)
+from guards.api_lifecycle import (  # noqa: E402
+    AssessmentViewSet,
+    EquipmentRecallViewSet,
+    EquipmentViewSet,
+    ExamViewSet,
+    PayoutRunViewSet,
+    PointEntryViewSet,
+    PointRuleViewSet,
+    RosterViewSet,
+    TrainingSessionViewSet,
+)
+
+router.register("training-sessions", TrainingSessionViewSet, basename="training-sessions")
+router.register("rosters", RosterViewSet, basename="rosters")
+router.register("points", PointEntryViewSet, basename="points")
+router.register("point-rules", PointRuleViewSet, basename="point-rules")
+router.register("payouts", PayoutRunViewSet, basename="payouts")
+router.register("assessments", AssessmentViewSet, basename="assessments")
+router.register("equipment", EquipmentViewSet, basename="equipment")
+router.register("equipment-recalls", EquipmentRecallViewSet, basename="equipment-recalls")
+router.register("exams", ExamViewSet, basename="exams")
+
 # patrol
 from patrol.api import CheckInViewSet, CheckpointViewSet, InspectionViewSet, PatrolViewSet, PlanViewSet  # noqa: E402
 
