@@ -90,3 +90,13 @@ def email_settings(url: str | None, outbox: str) -> dict:
         "EMAIL_USE_TLS": scheme == "smtp+tls",
         "EMAIL_USE_SSL": scheme == "smtp+ssl",
     }
+
+
+def redis_db_url(url: str, *, offset: int) -> str:
+    """The same Redis server, `offset` databases further: redis://h:6379/0 → redis://h:6379/1."""
+    parts = urlsplit(url)
+    try:
+        db = int(parts.path.strip("/") or 0)
+    except ValueError:
+        raise ImproperlyConfigured(f"REDIS_URL has a malformed database number: {url!r}") from None
+    return parts._replace(path=f"/{db + offset}").geturl()

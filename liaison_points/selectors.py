@@ -1,4 +1,5 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from liaison_points.geo import NearestIndex
 from liaison_points.models import LiaisonPoint, Officer, PoliceStation, Township, Zone
@@ -22,10 +23,22 @@ def officer_list() -> QuerySet[Officer]:
 
 def liaison_point_list(*, with_guard_counts: bool = True) -> QuerySet[LiaisonPoint]:
     """Points with township, zone, station and officer joined; optionally the number of active
-    guards attached (the point's coverage) as `guard_count`, in the same query."""
+    guards attached (the point's coverage) as `guard_count`, in the same query.
+
+    The count is a correlated subquery on the (liaison_point, status) index rather than a join and
+    GROUP BY, so a page of 50 points counts 50 points' guards, not the whole province's."""
     qs = LiaisonPoint.objects.select_related("township", "zone", "station", "responsible_officer__user")
     if with_guard_counts:
-        qs = qs.annotate(guard_count=Count("guards", filter=Q(guards__status="active")))
+        # The guard model is reached through the reverse relation: this app never imports guards.
+        Guard = LiaisonPoint._meta.get_field("guards").related_model
+        counted = (
+            Guard.objects.filter(liaison_point=OuterRef("pk"), status="active")
+            .order_by()
+            .values("liaison_point")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        qs = qs.annotate(guard_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
     return qs
 
 

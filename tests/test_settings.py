@@ -145,3 +145,10 @@ def test_check_deploy_is_clean_under_production_env():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], _production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_redis_cache_uses_the_next_database_so_clearing_it_keeps_the_queue():
+    from config.env import redis_db_url
+
+    assert redis_db_url("redis://127.0.0.1:6379/0", offset=1) == "redis://127.0.0.1:6379/1"
+    assert redis_db_url("redis://:pw@redis:6379", offset=1) == "redis://:pw@redis:6379/1"
