@@ -1,12 +1,22 @@
+from collections import defaultdict
+from itertools import islice
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
+from django.utils import timezone
 
 from guards.models import CompanyManager, Guard, PointEntry, PointRule, SecurityCompany
 from liaison_points.models import LiaisonPoint
 from liaison_points.selectors import nearest_active_point_index
 
 _REATTACH_BATCH = 2000
+
+
+def batched(items, size: int):
+    """itertools.batched for Python 3.11: lists of at most `size` items."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def _attach_nearest(guard: Guard) -> None:
@@ -81,16 +91,21 @@ def guards_reattach() -> int:
     candidates = [r for r in rows if not r[4] or r[3] not in active_ids]
     nearest = index.nearest_many([(r[1], r[2]) for r in candidates])
     new_point = {r[0]: point_id for r, point_id in zip(candidates, nearest) if r[3] != point_id or r[4]}
-    # Only the guards that move are loaded whole, so their history rows are complete.
-    changed = list(Guard.objects.filter(pk__in=new_point)) if new_point else []
-    for guard in changed:
-        guard.liaison_point_id = new_point[guard.pk]
-        guard.point_pinned = False
-    bulk_update_with_history(
-        changed, Guard, ["liaison_point", "point_pinned"], batch_size=_REATTACH_BATCH,
-        default_change_reason="liaison points changed",
-    )
-    return len(changed)
+    # One UPDATE per destination point (cheap WHERE id IN …), not a CASE per row, then the history
+    # rows of the moved guards, read back after the update so they record the new state.
+    by_point: dict[int | None, list[int]] = defaultdict(list)
+    for guard_id, point_id in new_point.items():
+        by_point[point_id].append(guard_id)
+    now = timezone.now()
+    for point_id, guard_ids in by_point.items():
+        for chunk in batched(guard_ids, _REATTACH_BATCH):
+            Guard.objects.filter(pk__in=chunk).update(liaison_point_id=point_id, point_pinned=False, updated_at=now)
+    for chunk in batched(list(new_point), _REATTACH_BATCH):
+        Guard.history.bulk_history_create(
+            list(Guard.objects.filter(pk__in=chunk)), batch_size=_REATTACH_BATCH, update=True,
+            default_change_reason="liaison points changed", default_date=now,
+        )
+    return len(new_point)
 
 
 @transaction.atomic
