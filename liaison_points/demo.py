@@ -195,6 +195,8 @@ def users_ensure(rows: list[dict], *, password_hash: Callable[[], str]) -> tuple
         if row["username"] in found:
             continue
         is_admin = row["role"] == Role.ADMIN
+        # Demo addresses under .example (reserved, never delivered) so the bulletin has recipients.
+        row = {"email": f"{row['username']}@demo.gucheng.example", **row}
         user = User(password=password_hash(), is_staff=is_admin, is_superuser=is_admin, **row)
         new.append(user)
         found[user.username] = user

@@ -31,7 +31,7 @@ def patrol_seed_calls(monkeypatch):
 
     monkeypatch.setattr("bulletins.management.commands.seed_demo.seed_patrols", fake_seed_patrols)
     # Each activity seed is tested in its own app; here they are stand-ins.
-    for name in ("seed_disputes",):
+    for name in ("seed_disputes", "seed_lifecycle", "seed_bulletins"):
         monkeypatch.setattr(f"bulletins.management.commands.seed_demo.{name}", lambda **kwargs: {})
     return calls
 

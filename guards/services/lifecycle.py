@@ -389,13 +389,14 @@ def _assessment_components(guard_ids, first: datetime.date, last: datetime.date,
 
 
 def assessment_score(*, ledger: dict, exam: int | None, trained: bool, certificate_valid: bool) -> tuple[Decimal, dict]:
-    """Score out of 100 with its parts (weights are settings so the office can tune them):
-    patrol attendance 40, patrols done 20, exam or valid certificate 20, training 10, tips and
+    """Score out of 100 with its parts: patrol attendance 40 (share of scheduled patrols attended), patrols done 20, exam or valid certificate 20, training 10, tips and
     disputes 10, plus deductions (negative)."""
     attended, absent = ledger.get("patrol", 0), ledger.get("absent", 0)
     scheduled = attended + absent
     parts = {
-        "attendance": round(40 * attended / scheduled, 1) if scheduled else 0.0,
+        # Reliability: a guard the office never scheduled has missed nothing (the patrols part
+        # below still reflects that they did not patrol).
+        "attendance": round(40 * attended / scheduled, 1) if scheduled else 40.0,
         "patrols": round(20 * min(attended / settings.ASSESSMENT_PATROL_TARGET, 1), 1),
         "exam": round(20 * exam / 100, 1) if exam is not None else (20.0 if certificate_valid else 0.0),
         "training": 10.0 if trained else 0.0,

@@ -310,6 +310,8 @@ def test_payout_recompute_of_draft_replaces_lines(company):
         ({"patrol": 1, "absent": 7}, None, False, False, "remove"),  # 5 + 2.5 = 7.5
         ({"patrol": 8, "deduction": 4, "deduction_points": -40}, None, True, True, "warning"),  # 90 - 40 = 50
         ({"patrol": 8, "deduction": 5, "deduction_points": -50}, None, True, True, "remove"),  # 90 - 50 = 40
+        ({}, None, True, True, "pass"),  # never scheduled: nothing missed (40) + certificate 20 + training 10 = 70
+        ({}, None, False, False, "remove"),  # never scheduled, no certificate, no training: 40
     ],
 )
 def test_assessment_thresholds(ledger, exam, trained, cert, outcome):

@@ -9,11 +9,14 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_PASSWORD
+from bulletins.demo import seed_bulletins
 from disputes.demo import seed_disputes
 from guards.demo import seed_guards
+from guards.demo_lifecycle import seed_lifecycle
 from guards.models import Guard
 from guards.services import guards_reattach
 from liaison_points.demo import SCALES, demo_password_hash, seed_liaison_points
@@ -50,6 +53,9 @@ class Command(BaseCommand):
                 # registers; a year of patrols for 2,000 points would take minutes to write).
                 created |= seed_patrols(seed=seed)
                 created |= seed_disputes(seed=seed)
+                today = timezone.localdate()
+                created |= seed_lifecycle(seed=seed, today=today)
+                created |= seed_bulletins(seed=seed, today=today)
         elapsed = time.monotonic() - started
 
         made = {kind: n for kind, n in created.items() if n}
