@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from config import views
 from config.admin_site import load_admin_modules
 
 load_admin_modules()
-admin.site.site_header = "Joint Patrol Office"
+admin.site.site_header = _("Joint Patrol Office")
+admin.site.site_title = _("Joint Patrol Office")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -193,3 +193,16 @@ def test_api_error_when_zh_hans_requested_is_chinese(api_for, officer, company):
     # then
     assert response.status_code == 400
     assert "身份证号应为 18 位" in str(response.json())
+
+
+def test_admin_when_zh_hans_requested_is_chinese(db, client_for):
+    # given a staff account
+    from tests.factories import UserFactory
+
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    # when
+    response = client_for(admin_user).get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # then the office's own header and its app names are translated too
+    body = response.content.decode()
+    assert "警保联勤办公室" in body
+    assert "联勤点" in body
