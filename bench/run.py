@@ -2,10 +2,13 @@
 SQLite database, then the medians of several runs of the operations that grow with that data, with
 their query counts. It prints figures and asserts nothing about time.
 
-    .venv/bin/python bench/run.py [--runs 5] [--data auto|seed_demo|builtin] [--keep]
+    .venv/bin/python bench/run.py [--runs 5] [--data auto|seed_demo|builtin] [--activity-weeks 52] [--keep]
 
 `--data auto` builds the data set with `manage.py seed_demo --scale province` when that command
-exists, else with the plain bulk_create generator below (`builtin`)."""
+exists, else with the plain bulk_create generator below (`builtin`). On top, bench/activity.py writes
+`--activity-weeks` weeks of patrols, check-ins, points, disputes and tips (about 3.5 million rows for
+a year), and the patrol, roll-call, dispute, points and bulletin operations are measured on them.
+Any median over SLOW_SECONDS comes with its slowest SQL query and that query's plan."""
 import argparse
 import os
 import platform
@@ -23,6 +26,8 @@ GUARDS = 50_000
 # Hubei, roughly: where the builtin generator scatters points and posts.
 LAT_RANGE = (29.05, 33.25)
 LNG_RANGE = (108.40, 116.10)
+# A median above this gets its slowest SQL query and that query's plan printed.
+SLOW_SECONDS = 1.0
 
 
 def _configure(db_path: Path) -> None:
@@ -137,6 +142,30 @@ class Report:
         print(f"  {what:<58} median {median_ms:9.1f} ms  (min {min(seconds) * 1000:.1f}, max {max(seconds) * 1000:.1f}, "
               f"n={len(seconds)})  queries {q}  {note}", flush=True)
 
+    def explain_if_slow(self, what: str, seconds: list[float], fn, before=None) -> None:
+        """Over SLOW_SECONDS: run once more, capturing the queries, and print the slowest one's time
+        and query plan, so a slow figure comes with its cause."""
+        if statistics.median(seconds) < SLOW_SECONDS:
+            return
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        if before:
+            before()
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]), default=None)
+        if slowest is None:
+            return
+        explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        with connection.cursor() as cursor:
+            cursor.execute(explain + slowest["sql"])
+            plan = [" ".join(str(c) for c in row) for row in cursor.fetchall()]
+        print(f"    slowest query of {what!r}: {float(slowest['time']) * 1000:.0f} ms of "
+              f"{sum(float(q['time']) for q in ctx.captured_queries) * 1000:.0f} ms in SQL\n"
+              f"      {slowest['sql'][:600]}{' …' if len(slowest['sql']) > 600 else ''}\n"
+              + "\n".join(f"      plan: {line}" for line in plan), flush=True)
+
     def skip(self, what: str, why: str) -> None:
         self.rows.append((what, None, None, None, 0, None, why))
         print(f"  {what:<58} skipped: {why}", flush=True)
@@ -228,7 +257,7 @@ def bench_requests(report: Report, runs: int) -> None:
     try:
         guards_url, points_url = _url("guards-list"), _url("liaison-points-list")
         geojson_url, page_url = _url("liaison-points-geojson"), _url("guards:guard-list")
-    except Exception as exc:  # a broken URLconf is reported, not hidden
+    except Exception as exc:  # noqa: BLE001 -- a broken URLconf is reported, not hidden
         report.skip("API and pages", f"the URLs do not load: {type(exc).__name__}: {exc}")
         return
 
@@ -252,21 +281,117 @@ def bench_requests(report: Report, runs: int) -> None:
     if page_url:
         cases.append(("GET guards page (HTML), page 1", pages, page_url, {}))
 
+    _run_cases(report, runs, cases)
+
+
+def _run_cases(report: Report, runs: int, cases: list, before=None) -> None:
+    """GET each (what, client, url, params) once to warm up, then `runs` timed times; `before` runs
+    untimed ahead of every request (e.g. clearing a cache)."""
     for what, client, url, params in cases:
         try:
+            if before:
+                before()
             response = client.get(url, params)  # warm-up (caches, first-query compilation)
-        except Exception as exc:  # the view raised: report it and go on with the others
+        except Exception as exc:  # noqa: BLE001 -- the view raised: report it and go on with the others
             report.skip(what, f"{type(exc).__name__}: {exc}")
             continue
         if response.status_code != 200:
             report.skip(what, f"HTTP {response.status_code}")
             continue
+        def request(client=client, url=url, params=params):
+            return client.get(url, params)
+
         seconds, q = [], None
         for _ in range(runs):
-            t, (q, response) = _timed(lambda: _count_queries(lambda: client.get(url, params)))
+            if before:
+                before()
+            t, (q, response) = _timed(lambda: _count_queries(request))
             seconds.append(t)
         size = len(response.content)
         report.add(what, seconds, q, f"({size / 1024:.0f} KiB)")
+        report.explain_if_slow(what, seconds, request, before)
+
+
+def _activity_week():
+    """The Monday of the week in the middle of the generated year, and its ISO label."""
+    from django.db.models import Max, Min
+    from django.utils import timezone
+
+    from config.dates import iso_week_label, week_start
+    from patrol.models import Patrol
+
+    span = Patrol.objects.aggregate(first=Min("planned_start"), last=Max("planned_start"))
+    if span["first"] is None:
+        return None, None
+    first, last = (timezone.localdate(span[k]) for k in ("first", "last"))
+    monday = week_start(first + (last - first) / 2)
+    return monday, iso_week_label(monday)
+
+
+def bench_activity(report: Report, runs: int) -> None:
+    """Patrols, roll-call, disputes, tips, points and the weekly bulletin on a year of activity."""
+    import datetime
+
+    from django.core.cache import cache
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    from bulletins.figures import bulletin_figures
+    from config.dates import local_day_start
+    from patrol.models import Patrol
+
+    officer = _officer()
+    monday, week = _activity_week()
+    if officer is None or monday is None:
+        report.skip("activity", "no officer account" if officer is None else "no patrols (--activity-weeks 0)")
+        return
+    start, end = local_day_start(monday), local_day_start(monday + datetime.timedelta(days=7))
+    patrol = Patrol.objects.filter(status=Patrol.Status.DONE, planned_start__gte=start, planned_start__lt=end).order_by("pk").first()
+    api = APIClient()
+    api.force_authenticate(user=officer)
+    pages = Client()
+    pages.force_login(officer)
+    in_week = Patrol.objects.filter(planned_start__gte=start, planned_start__lt=end).count()
+    print(f"  (week {week}: {in_week:,} patrols)", flush=True)
+
+    cases = []
+    for what, name, params, kwargs in [
+        (f"GET patrols API ?week={week}, page 1", "patrols-list", {"week": week}, {}),
+        ("GET check-ins API, page 1, 7-day date range", "check-ins-list",
+         {"date_after": monday.isoformat(), "date_before": (monday + datetime.timedelta(days=6)).isoformat()}, {}),
+        (f"GET patrols geojson ?week={week}", "patrols-geojson", {"week": week}, {}),
+        (f"GET patrols coverage ?week={week}", "patrols-coverage", {"week": week}, {}),
+        ("GET patrol detail API (done patrol, team + checkpoints)", "patrols-detail", {}, {"args": [patrol.pk] if patrol else [0]}),
+        ("GET disputes API, page 1", "disputes-list", {}, {}),
+        ("GET disputes API ?overdue=true, page 1", "disputes-list", {"overdue": "true"}, {}),
+        ("GET tips API, page 1", "tips-list", {}, {}),
+        (f"GET points weekly API ?week={week}, page 1", "points-weekly", {"week": week}, {}),
+    ]:
+        url = _url(name, **kwargs)
+        if url is None:
+            report.skip(what, f"no URL named {name}")
+        else:
+            cases.append((what, api, url, params))
+    week_page = _url("patrol:week")
+    if week_page:
+        cases.append((f"GET patrol week page (HTML) ?week={week}", pages, week_page, {"week": week}))
+    _run_cases(report, runs, cases)
+
+    # The bulletin's compile: every figure of a mid-year week and the week before.
+    seconds, queries = [], None
+    for _ in range(max(3, runs // 2)):
+        t, (queries, _figures) = _timed(lambda: _count_queries(lambda: bulletin_figures(monday=monday)))
+        seconds.append(t)
+    report.add(f"bulletin_figures(monday={monday}) (the compile)", seconds, queries)
+    report.explain_if_slow("bulletin_figures", seconds, lambda: bulletin_figures(monday=monday))
+
+    dashboard = _url("liaison_points:dashboard")
+    if dashboard:
+        _run_cases(report, max(3, runs // 2), [("GET dashboard (HTML), cache cleared (this week's figures computed)", pages, dashboard, {})],
+                   before=cache.clear)
+        _run_cases(report, runs, [("GET dashboard (HTML), week panel cached", pages, dashboard, {})])
+    else:
+        report.skip("GET dashboard", "no URL named liaison_points:dashboard")
 
 
 def main() -> int:
@@ -274,6 +399,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per operation (median reported); default 5")
     parser.add_argument("--data", choices=["auto", "seed_demo", "builtin"], default="auto")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database and print its path")
+    parser.add_argument("--activity-weeks", type=int, default=52, metavar="N",
+                        help="weeks of patrols, roll-call, disputes and tips to generate (bench/activity.py); 0 for none; default 52")
+    parser.add_argument("--skip-reattach", action="store_true", help="leave out the guards_reattach measurements (minutes)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="jpo-bench-"))
@@ -296,10 +424,21 @@ def main() -> int:
         print(f"  data ({'seed_demo --scale province' if use_seed else 'builtin bulk_create'}): "
               f"{LiaisonPoint.objects.count():,} points, {Guard.objects.count():,} guards in {seconds:.1f} s", flush=True)
 
+        if args.activity_weeks > 0:
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            from activity import seed_activity
+
+            seconds, counts = _timed(lambda: seed_activity(weeks=args.activity_weeks))
+            print(f"  activity ({args.activity_weeks} weeks and this one, bench/activity.py) in {seconds:.1f} s: "
+                  + ", ".join(f"{n:,} {kind}" for kind, n in counts.items()), flush=True)
+
         report = Report()
         print("Measurements:", flush=True)
-        bench_reattach(report, args.runs)
+        if not args.skip_reattach:
+            bench_reattach(report, args.runs)
         bench_requests(report, max(args.runs, 10))
+        if args.activity_weeks > 0:
+            bench_activity(report, max(args.runs, 10))
         print("\nMarkdown:\n" + report.markdown())
         if args.keep:
             print(f"\nKept: {workdir}")
