@@ -61,7 +61,7 @@ def dashboard(request):
     map_labels = {
         "officer": _("Officer"),
         "guards": _("Guards"),
-        "open": _("Open"),
+        "open": _("Open page"),
         "closed": _("Closed"),
         "loading": _("Loading…"),
         "count": _("%(n)s points on the map"),
