@@ -23,7 +23,12 @@ from accounts.scoping import scope_for
 from bulletins import selectors, services
 from bulletins.figures import manager_copy
 from bulletins.forms import MAX_CSV_BYTES
-from bulletins.models import BulletinDelivery, BulletinRecipient, CaseFigure, WeeklyBulletin
+from bulletins.models import (
+    BulletinDelivery,
+    BulletinRecipient,
+    CaseFigure,
+    WeeklyBulletin,
+)
 from config.dates import iso_week_label, parse_iso_week, week_start
 from config.exceptions import DomainError
 from liaison_points.filters import IdFilter
@@ -308,21 +313,6 @@ class RecipientSerializer(serializers.ModelSerializer):
         model = BulletinRecipient
         fields = ["id", "name", "email", "kind", "company", "company_name", "language", "active"]
 
-    def validate_email(self, value):
-        value = value.strip().lower()
-        clash = BulletinRecipient.objects.filter(email__iexact=value)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError(_("This address is already on the list."))
-        return value
-
-    def validate(self, attrs):
-        kind = attrs.get("kind", getattr(self.instance, "kind", None))
-        company = attrs["company"] if "company" in attrs else getattr(self.instance, "company", None)
-        if kind == BulletinRecipient.Kind.MANAGER and company is None:
-            raise serializers.ValidationError({"company": [_("A company manager's copy is made for their company: choose it.")]})
-        return attrs
 
 
 class RecipientViewSet(viewsets.ModelViewSet):
@@ -337,6 +327,12 @@ class RecipientViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.recipient_list()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.recipient_save(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.recipient_save(recipient=serializer.instance, **serializer.validated_data)
 
     @extend_schema(request=None, responses={200: inline_serializer("RecipientSyncResult", {"added": serializers.IntegerField()})},
                    summary="Add every officer and manager who has an email address")

@@ -66,9 +66,3 @@ class RecipientForm(forms.ModelForm):
 
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower()
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == BulletinRecipient.Kind.MANAGER and not data.get("company"):
-            self.add_error("company", _("A company manager's copy is made for their company: choose it."))
-        return data

@@ -52,6 +52,14 @@ class BulletinRecipient(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.email = (self.email or "").strip().lower()
+        # A manager's copy is filtered to their company; without one they would get the full county copy.
+        if self.kind == self.Kind.MANAGER and self.company_id is None:
+            raise ValidationError({"company": _("A company manager's copy is made for their company: choose it.")})
+
 
 class WeeklyBulletin(models.Model):
     class Status(models.TextChoices):

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 
 from bulletins.emails import render_bulletin_email
 from bulletins.figures import bulletin_figures
-from bulletins.models import BulletinDelivery, BulletinRecipient, CaseFigure, WeeklyBulletin
+from bulletins.models import (
+    BulletinDelivery,
+    BulletinRecipient,
+    CaseFigure,
+    WeeklyBulletin,
+)
 from config.dates import parse_iso_week, week_start
 from config.exceptions import DomainError
 from guards.models import CompanyManager
@@ -154,6 +159,23 @@ def bulletin_delivery_retry(*, delivery: BulletinDelivery) -> BulletinDelivery:
 
 
 # Recipients -----------------------------------------------------------------------------------
+
+_RECIPIENT_FIELDS = ("name", "email", "kind", "company", "language", "active")
+
+
+@transaction.atomic
+def recipient_save(*, recipient: BulletinRecipient | None = None, **fields) -> BulletinRecipient:
+    """Add or change a bulletin recipient. A company manager must have their company, so their copy
+    never shows other companies. Raises ValidationError with field errors (a repeated address too)."""
+    if unknown := set(fields) - set(_RECIPIENT_FIELDS):
+        raise TypeError(f"unknown recipient fields: {sorted(unknown)}")
+    recipient = recipient or BulletinRecipient()
+    for name, value in fields.items():
+        setattr(recipient, name, value)
+    recipient.full_clean()
+    recipient.save()
+    return recipient
+
 
 @transaction.atomic
 def recipients_sync() -> int:

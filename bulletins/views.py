@@ -23,7 +23,13 @@ from accounts.permissions import role_required
 from accounts.scoping import scope_for
 from bulletins import selectors, services
 from bulletins.emails import bulletin_context
-from bulletins.forms import CaseImportForm, CompileForm, PreviewForm, RecipientForm, SuggestionsForm
+from bulletins.forms import (
+    CaseImportForm,
+    CompileForm,
+    PreviewForm,
+    RecipientForm,
+    SuggestionsForm,
+)
 from bulletins.models import BulletinDelivery, BulletinRecipient, WeeklyBulletin
 from config.dates import iso_week_label, parse_iso_week
 from config.exceptions import DomainError
@@ -379,9 +385,14 @@ def recipient_list(request):
 def _recipient_form(request, recipient=None):
     form = RecipientForm(request.POST or None, instance=recipient)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("Recipient %(who)s saved.") % {"who": saved})
-        return redirect("bulletins:recipients")
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            saved = services.recipient_save(recipient=recipient, **fields)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Recipient %(who)s saved.") % {"who": saved})
+            return redirect("bulletins:recipients")
     return render(request, "bulletins/recipient_form.html", {"form": form, "recipient": recipient})
 
 
@@ -399,8 +410,7 @@ def recipient_update(request, pk):
 @role_required("officer")
 def recipient_set_active(request, pk):
     recipient = get_object_or_404(BulletinRecipient, pk=pk)
-    recipient.active = request.POST.get("active") == "1"
-    recipient.save(update_fields=["active"])
+    recipient = services.recipient_save(recipient=recipient, active=request.POST.get("active") == "1")
     if recipient.active:
         messages.success(request, _("%(who)s will receive the bulletin again.") % {"who": recipient})
     else:

@@ -17,7 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -69,6 +74,7 @@ from guards.services import (
     exam_record,
     payout_approve,
     payout_compute,
+    point_rule_update,
     points_award,
     roster_approve,
     roster_lock,
@@ -536,6 +542,12 @@ class PointRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     def get_queryset(self):
         return point_rule_list()
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = point_rule_update(
+            rule=serializer.instance, points=data.get("points"), active=data.get("active"), by=self.request.user
+        )
 
 
 # --- payouts ------------------------------------------------------------------------------------

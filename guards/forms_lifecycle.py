@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.dates import parse_iso_week, parse_quarter, quarter_of
-from guards.models import Assessment, DutyArea, Equipment, Guard, PointRule, SecurityCompany
+from guards.models import (
+    Assessment,
+    DutyArea,
+    Equipment,
+    Guard,
+    PointRule,
+    SecurityCompany,
+)
+from guards.services import equipment_create, point_rule_update
 from guards.validators import normalize_national_id
 from liaison_points.models import LiaisonPoint
 
@@ -146,7 +154,6 @@ class RosterReturnForm(forms.Form):
 
 # Points ---------------------------------------------------------------------------------------
 
-_NEGATIVE_KINDS = {PointRule.Kind.DEDUCTION, PointRule.Kind.PATROL_ABSENT}
 
 
 class PointRulesForm(forms.Form):
@@ -167,31 +174,25 @@ class PointRulesForm(forms.Form):
         for rule in self.rules:
             self.rows.append({"rule": rule, "points": self[f"points_{rule.pk}"], "active": self[f"active_{rule.pk}"]})
 
-    def clean(self):
-        data = super().clean()
-        for rule in self.rules:
-            points = data.get(f"points_{rule.pk}")
-            if points is None:
-                continue
-            if rule.kind in _NEGATIVE_KINDS and points > 0:
-                self.add_error(f"points_{rule.pk}", _("A deduction takes points away: enter zero or less."))
-            elif rule.kind not in _NEGATIVE_KINDS and points < 0:
-                self.add_error(f"points_{rule.pk}", _("This activity earns points: enter zero or more."))
-        return data
-
-    @transaction.atomic
     def save(self, *, by=None) -> int:
-        """Write the changed rules (with their history user); returns how many changed."""
+        """Write the changed rules through the service; returns how many changed. The sign rule
+        (deductions zero or less, earnings zero or more) is the model's, shown under each field."""
         changed = 0
-        for rule in PointRule.objects.select_for_update().filter(pk__in=[r.pk for r in self.rules]):
-            points, active = self.cleaned_data[f"points_{rule.pk}"], self.cleaned_data[f"active_{rule.pk}"]
-            if (rule.points, rule.active) == (points, active):
-                continue
-            rule.points, rule.active = points, active
-            rule._history_user = by
-            rule.full_clean()
-            rule.save()
-            changed += 1
+        errors = {}
+        with transaction.atomic():
+            for rule in self.rules:
+                points, active = self.cleaned_data[f"points_{rule.pk}"], self.cleaned_data[f"active_{rule.pk}"]
+                if (rule.points, rule.active) == (points, active):
+                    continue
+                try:
+                    point_rule_update(rule=rule, points=points, active=active, by=by)
+                    changed += 1
+                except ValidationError as exc:
+                    errors[f"points_{rule.pk}"] = exc.message_dict.get("points", exc.messages)
+            if errors:
+                transaction.set_rollback(True)
+        if errors:
+            raise ValidationError(errors)
         return changed
 
 
@@ -357,13 +358,8 @@ class EquipmentAddForm(forms.ModelForm):
     def clean_serial_number(self):
         return self.cleaned_data["serial_number"].strip().upper()
 
-    @transaction.atomic
-    def save(self, *, by=None) -> Equipment:  # noqa: D102 - no service yet; a plain insert
-        item = self.instance
-        item.status = Equipment.Status.IN_STORE
-        item._history_user = by
-        item.save()
-        return item
+    def save(self, *, by=None) -> Equipment:
+        return equipment_create(kind=self.cleaned_data["kind"], serial_number=self.cleaned_data["serial_number"], by=by)
 
 
 class EquipmentIssueForm(forms.Form):

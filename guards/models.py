@@ -159,6 +159,18 @@ class PointRule(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.points:+d}"
 
+    NEGATIVE_KINDS = ("deduction", "absent")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.points is None:
+            return
+        if self.kind in self.NEGATIVE_KINDS and self.points > 0:
+            raise ValidationError({"points": _("A deduction takes points away: enter zero or less.")})
+        if self.kind not in self.NEGATIVE_KINDS and self.points < 0:
+            raise ValidationError({"points": _("This activity earns points: enter zero or more.")})
+
 
 class PointEntry(models.Model):
     """One line of the points ledger. Activity-driven entries carry their source (app label, model,

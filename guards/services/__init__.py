@@ -11,12 +11,14 @@ from guards.services.core import (  # noqa: F401
 )
 from guards.services.lifecycle import (  # noqa: F401
     assessments_run,
+    equipment_create,
     equipment_issue,
     equipment_return,
     exam_record,
     guard_remove,
     payout_approve,
     payout_compute,
+    point_rule_update,
     roster_approve,
     roster_compile,
     roster_lock,

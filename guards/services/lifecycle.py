@@ -315,6 +315,35 @@ def roster_lock(*, roster: TrainingRoster, by=None) -> TrainingRoster:
     return _roster_transition(roster, allowed_from=("approved",), to="locked")
 
 
+# Point rules ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def point_rule_update(*, rule: PointRule, points: int | None = None, active: bool | None = None, by=None) -> PointRule:
+    """Change what an activity earns. Deductions and absences take points (zero or less), every
+    other kind earns them (zero or more). Returns the rule; unchanged rules are not written."""
+    _officer_only(by)
+    rule = PointRule.objects.select_for_update().get(pk=rule.pk)
+    new_points = rule.points if points is None else points
+    new_active = rule.active if active is None else active
+    if (new_points, new_active) == (rule.points, rule.active):
+        return rule
+    rule.points, rule.active = new_points, new_active
+    rule.full_clean()
+    rule._history_user = by
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def equipment_create(*, kind: str, serial_number: str, by=None) -> Equipment:
+    """Register a new item, in store."""
+    item = Equipment(kind=kind, serial_number=(serial_number or "").strip().upper(), status=Equipment.Status.IN_STORE)
+    item.full_clean()
+    item._history_user = by
+    item.save()
+    return item
+
+
 # Payouts --------------------------------------------------------------------------------------
 
 @transaction.atomic

@@ -1072,3 +1072,14 @@ def test_admin_changelists_render_and_roster_actions_call_services(client_for, r
     # and a refused one is reported, not raised
     response = client.post("/admin/guards/trainingroster/", {"action": "approve", "_selected_action": [roster.pk]}, follow=True)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("kind, points", [("deduction", 5), ("absent", 1), ("patrol", -2)])
+def test_point_rule_with_the_wrong_sign_is_refused_in_the_api(api_for, officer, kind, points):
+    from guards.models import PointRule
+
+    rule = PointRule.objects.get(kind=kind)
+    response = api_for(officer).patch(f"/api/v1/point-rules/{rule.pk}/", {"points": points}, format="json")
+    assert response.status_code == 400 and "points" in response.json()
+    rule.refresh_from_db()
+    assert rule.points != points
