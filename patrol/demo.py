@@ -114,6 +114,7 @@ def seed_patrols(*, seed: int, today: datetime.date | None = None, weeks: int = 
                 ))
                 teams.append(team)
         day += datetime.timedelta(days=1)
+    _with_demo_guard(patrols, teams, monday=monday, today=today, officers=officers)
     Patrol.objects.bulk_create(patrols, batch_size=_BATCH)
 
     members, check_ins, visits, entries = [], [], [], []
@@ -160,6 +161,31 @@ def seed_patrols(*, seed: int, today: datetime.date | None = None, weeks: int = 
         "patrols": len(patrols), "check-ins": len(check_ins), "checkpoints visited": sum(1 for v in visits if v.visited_at),
         "patrol points entries": len(entries), "venue inspections": inspections, "recurring plans": plans,
     }
+
+
+def _with_demo_guard(patrols: list[Patrol], teams: list[list[int]], *, monday, today, officers) -> None:
+    """Put the demo guard account on this week's patrols of its point, with one this evening, so
+    signing in as `guard` shows the check-in button."""
+    guard = Guard.objects.filter(user__username="guard", status=Guard.Status.ACTIVE, liaison_point__isnull=False).select_related("liaison_point").first()
+    if guard is None:
+        return
+    point = guard.liaison_point
+    this_week = [
+        (p, team) for p, team in zip(patrols, teams)
+        if p.liaison_point_id == point.pk and timezone.localtime(p.planned_start).date() >= monday
+    ]
+    for _patrol, team in this_week:
+        if guard.pk not in team:
+            team.append(guard.pk)
+    if not any(timezone.localtime(p.planned_start).date() == today for p, _team in this_week):
+        start = _aware(today, 19)
+        patrols.append(Patrol(
+            liaison_point=point, leader=point.responsible_officer or officers[0], kind="foot",
+            planned_start=start, planned_end=start + datetime.timedelta(hours=3),
+            status=Patrol.Status.PLANNED if start > timezone.now() else Patrol.Status.UNDER_WAY,
+            actual_start=None if start > timezone.now() else start,
+        ))
+        teams.append([guard.pk])
 
 
 def _inspections(rng, points, officers, first_monday, today) -> int:

@@ -28,3 +28,19 @@ def test_seed_patrols_builds_history_and_this_week_once(township, company):
     # and a second run adds nothing
     assert seed_patrols(seed=7, today=today, weeks=3) == {}
     assert Patrol.objects.filter(plan__isnull=True).count() == made["patrols"]
+
+
+def test_demo_guard_account_has_a_patrol_today(township, company):
+    from accounts.models import Role
+
+    point = f.LiaisonPointFactory(township=township, responsible_officer=f.OfficerFactory())
+    f.GuardFactory.create_batch(5, company=company, liaison_point=point)
+    demo = f.GuardFactory(company=company, liaison_point=point, user=f.UserFactory(username="guard", role=Role.GUARD))
+    today = datetime.date(2026, 11, 19)
+
+    seed_patrols(seed=3, today=today, weeks=1)
+
+    from django.utils import timezone
+
+    days = {timezone.localtime(p.planned_start).date() for p in Patrol.objects.filter(members__guard=demo)}
+    assert today in days
