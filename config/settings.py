@@ -245,6 +245,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # In-process tasks would log a "Task … succeeded" line each into the web server's output.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 PATROL_CHECKIN_EARLY_MINUTES = env_int("PATROL_CHECKIN_EARLY_MINUTES", 30)
 PATROL_LATE_AFTER_MINUTES = env_int("PATROL_LATE_AFTER_MINUTES", 10)
 
