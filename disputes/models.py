@@ -135,6 +135,7 @@ class Dispute(models.Model):
             models.Index(fields=["liaison_point", "status", "reported_at"], name="dispute_point_status"),
             models.Index(fields=["category", "reported_at"], name="dispute_category_reported"),
             models.Index(fields=["status", "resolution_due"], name="dispute_status_res_due"),
+            models.Index(fields=["reported_at"], name="dispute_reported"),  # the list's default order
             models.Index(fields=["status", "first_response_due"], name="dispute_status_first_due"),
             models.Index(fields=["reporting_guard", "reported_at"], name="dispute_guard_reported"),
             models.Index(fields=["latitude", "longitude"], name="dispute_position"),
@@ -331,6 +332,7 @@ class Tip(models.Model):
             models.Index(fields=["kind", "received_at"], name="tip_kind_received"),
             models.Index(fields=["source_guard", "received_at"], name="tip_guard_received"),
             models.Index(fields=["outcome", "finished_at"], name="tip_outcome_finished"),
+            models.Index(fields=["received_at"], name="tip_received"),  # the list's default order
             models.Index(fields=["received_at"], name="tip_unnotified", condition=models.Q(notified_at__isnull=True)),
         ]
         constraints = [

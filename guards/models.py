@@ -194,7 +194,8 @@ class PointEntry(models.Model):
         verbose_name_plural = _("points entries")
         indexes = [
             models.Index(fields=["guard", "occurred_on"], name="points_guard_day"),
-            models.Index(fields=["occurred_on"], name="points_day"),
+            # Covers week and month totals per guard (top guards, weekly totals, payouts) without the table.
+            models.Index(fields=["occurred_on", "guard", "points"], name="points_day_guard"),
         ]
         constraints = [
             models.UniqueConstraint(

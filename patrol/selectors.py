@@ -2,7 +2,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.scoping import scope_for
 from config.dates import local_day_start, week_bounds
@@ -14,9 +15,16 @@ def patrol_list_visible_to(*, user) -> QuerySet[Patrol]:
     """Officers see every patrol; a manager the patrols their company's guards are on; a guard
     their own. Annotated with team size and present count, joined to point and leader."""
     scope = scope_for(user)
+    # Correlated subqueries, not joins + GROUP BY: a page of patrols counts only its own members
+    # and check-ins (a province week has ~7,000 patrols; the join grouped them all before paging).
+    members = PatrolMember.objects.filter(patrol=OuterRef("pk")).order_by().values("patrol").annotate(n=Count("pk")).values("n")
+    present = (
+        CheckIn.objects.filter(patrol=OuterRef("pk"), status__in=["present", "late"])
+        .order_by().values("patrol").annotate(n=Count("pk")).values("n")
+    )
     qs = Patrol.objects.select_related("liaison_point__township", "leader__user").annotate(
-        member_count=Count("members", distinct=True),
-        present_count=Count("check_ins", filter=Q(check_ins__status__in=["present", "late"]), distinct=True),
+        member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+        present_count=Coalesce(Subquery(present, output_field=IntegerField()), 0),
     )
     if scope.everything:
         return qs
@@ -87,12 +95,14 @@ def patrol_week_coverage(*, monday: datetime.date) -> list[PointCoverage]:
     """For every active liaison point: patrols done and planned in the ISO week starting `monday`
     (Asia/Shanghai time). One aggregate query."""
     start, end = week_bounds(monday)
-    in_week = Q(patrols__planned_start__gte=start, patrols__planned_start__lt=end)
+    # The week goes into the join (FilteredRelation), so each point meets only that week's patrols
+    # through the (liaison_point, planned_start) index, not every patrol it ever had.
     rows = (
         LiaisonPoint.objects.filter(active=True)
+        .annotate(week=FilteredRelation("patrols", condition=Q(patrols__planned_start__gte=start, patrols__planned_start__lt=end)))
         .annotate(
-            done=Count("patrols", filter=in_week & Q(patrols__status=Patrol.Status.DONE)),
-            planned=Count("patrols", filter=in_week & ~Q(patrols__status=Patrol.Status.CANCELLED)),
+            done=Count("week", filter=Q(week__status=Patrol.Status.DONE)),
+            planned=Count("week", filter=~Q(week__status=Patrol.Status.CANCELLED)),
         )
         .values_list("id", "code", "name", "township__name", "done", "planned")
         .order_by("code")
