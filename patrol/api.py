@@ -307,27 +307,41 @@ class CoverageRowSerializer(serializers.Serializer):
 _WEEK_PARAM = OpenApiParameter("week", str, description="ISO week, e.g. 2026-W47 (default: this week)")
 
 
-def _patrol_feature(patrol: Patrol, url_pattern: str) -> dict:
-    point = patrol.liaison_point
-    geometry = patrol.area or {"type": "Point", "coordinates": [float(point.longitude), float(point.latitude)]}
-    return {
-        "type": "Feature",
-        "id": patrol.pk,
-        "geometry": geometry,
-        "properties": {
-            "id": patrol.pk,
-            "liaison_point": point.pk,
-            "point_name": point.name,
-            "status": patrol.status,
-            "status_label": str(patrol.get_status_display()),
-            "kind": patrol.kind,
-            "planned_start": _datetime_field.to_representation(patrol.planned_start),
-            "planned_end": _datetime_field.to_representation(patrol.planned_end),
-            "team_size": patrol.member_count,
-            "present_count": patrol.present_count,
-            "url": url_pattern.format(pk=patrol.pk),
-        },
-    }
+_FEATURE_FIELDS = (
+    "pk", "area", "status", "kind", "planned_start", "planned_end", "member_count", "present_count",
+    "liaison_point_id", "liaison_point__name", "liaison_point__latitude", "liaison_point__longitude",
+)
+
+
+def _patrol_features(patrols, url_pattern: str) -> list[dict]:
+    """Map features from plain rows: a province week has thousands of patrols, so no model objects
+    and the status labels translated once, not per feature."""
+    labels = {value: str(label) for value, label in Patrol.Status.choices}
+    to_text = _datetime_field.to_representation
+    features = []
+    for row in patrols.values(*_FEATURE_FIELDS):
+        geometry = row["area"] or {
+            "type": "Point", "coordinates": [float(row["liaison_point__longitude"]), float(row["liaison_point__latitude"])],
+        }
+        features.append({
+            "type": "Feature",
+            "id": row["pk"],
+            "geometry": geometry,
+            "properties": {
+                "id": row["pk"],
+                "liaison_point": row["liaison_point_id"],
+                "point_name": row["liaison_point__name"],
+                "status": row["status"],
+                "status_label": labels.get(row["status"], row["status"]),
+                "kind": row["kind"],
+                "planned_start": to_text(row["planned_start"]),
+                "planned_end": to_text(row["planned_end"]),
+                "team_size": row["member_count"],
+                "present_count": row["present_count"],
+                "url": url_pattern.format(pk=row["pk"]),
+            },
+        })
+    return features
 
 
 class PatrolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -441,7 +455,7 @@ class PatrolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             monday = _week_param(request)
             patrols = PatrolFilter.base_filters["week"].filter(patrols, monday)
         url_pattern = _page_url_pattern("patrol:detail", "patrols/{pk}/")
-        return Response({"type": "FeatureCollection", "features": [_patrol_feature(p, url_pattern) for p in patrols]})
+        return Response({"type": "FeatureCollection", "features": _patrol_features(patrols, url_pattern)})
 
     @extend_schema(
         summary="Done and planned patrols per active liaison point in a week, and the points below the minimum",
