@@ -84,6 +84,10 @@ def _visible_patrol(request, pk) -> Patrol:
 
 # Week view ------------------------------------------------------------------------------------
 
+WEEK_PAGE_LIMIT = 400  # patrols drawn on the week grid
+COVERAGE_LIST_LIMIT = 60  # above this many points, coverage lists only those below the minimum
+
+
 @login_required
 def patrol_week(request):
     scope = scope_for(request.user)
@@ -101,23 +105,27 @@ def patrol_week(request):
     start, end = week_bounds(monday)
     filters = WeekFilterForm(request.GET or None)
     patrols = filters.apply(patrol_list_visible_to(user=request.user).filter(planned_start__gte=start, planned_start__lt=end))
+    # A province week holds thousands of patrols: show at most WEEK_PAGE_LIMIT and ask for a
+    # township or point (one row more is fetched to know, so no extra COUNT query).
+    shown = list(patrols.order_by("planned_start", "id")[: WEEK_PAGE_LIMIT + 1])
+    truncated = len(shown) > WEEK_PAGE_LIMIT
     by_day = OrderedDict((day, []) for day in week_days(monday))
-    for patrol in patrols.order_by("planned_start", "id"):
+    for patrol in shown[:WEEK_PAGE_LIMIT]:
         by_day.setdefault(timezone.localtime(patrol.planned_start).date(), []).append(patrol)
     days = [{"date": day, "patrols": rows, "today": day == today} for day, rows in by_day.items()]
     coverage = None
     if scope.is_officer:
         minimum = settings.PATROLS_PER_WEEK_MIN
-        rows = patrol_week_coverage(monday=monday)
-        coverage = {
-            "minimum": minimum,
-            "rows": [{"row": r, "below": r.below(minimum)} for r in rows],
-            "below": sum(1 for r in rows if r.below(minimum)),
-        }
+        rows = [{"row": r, "below": r.below(minimum)} for r in patrol_week_coverage(monday=monday)]
+        below = [item for item in rows if item["below"]]
+        # With many points, list only those below the minimum; the rest are summed up.
+        listed = below if len(rows) > COVERAGE_LIST_LIMIT else rows
+        coverage = {"minimum": minimum, "rows": listed, "below": len(below), "met_hidden": len(rows) - len(listed)}
     context = {
         "filters": filters,
         "days": days,
         "count": sum(len(d["patrols"]) for d in days),
+        "truncated": truncated,
         "week": iso_week_label(monday),
         "monday": monday,
         "sunday": monday + datetime.timedelta(days=6),

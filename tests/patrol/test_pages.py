@@ -537,3 +537,27 @@ def test_phone_page_query_count_is_flat(client_for, guard, point, company, djang
     _flat(client_for(guard.user), "/patrols/my/",
           lambda n: _patrols_with_team(n, point=point, company=company, start=start, guard=guard),
           (1, 4), django_assert_num_queries, 5)
+
+
+def test_week_page_caps_a_province_sized_week_and_lists_only_points_below_minimum(client_for, officer, township, monkeypatch):
+    # given more patrols and points than one page lists (limits lowered for the test)
+    import patrol.views as views
+    from tests import factories as f
+    from tests.factories import local_dt
+
+    monkeypatch.setattr(views, "WEEK_PAGE_LIMIT", 3)
+    monkeypatch.setattr(views, "COVERAGE_LIST_LIMIT", 2)
+    busy = f.LiaisonPointFactory(township=township, name="Busy point")
+    for day in (16, 17, 18, 19):
+        f.PatrolFactory(liaison_point=busy, status="done", planned_start=local_dt(2026, 11, day, 19))
+    f.LiaisonPointFactory(township=township, name="Idle point A")
+    f.LiaisonPointFactory(township=township, name="Idle point B")
+    # when
+    response = client_for(officer).get("/patrols/?week=2026-W47")
+    # then
+    body = response.content.decode()
+    assert response.context["count"] == 3 and response.context["truncated"]
+    assert "Choose a township or a liaison point" in body
+    listed = [item["row"].name for item in response.context["coverage"]["rows"]]
+    assert "Busy point" not in listed and {"Idle point A", "Idle point B"} <= set(listed)
+    assert "1 other point has reached the minimum" in body
