@@ -2,7 +2,8 @@ from collections import defaultdict
 from itertools import islice
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from django.utils import timezone
 
 from guards.models import CompanyManager, Guard, PointEntry, PointRule, SecurityCompany
@@ -17,6 +18,18 @@ def batched(items, size: int):
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
+
+
+def _save_unique(guard: Guard) -> None:
+    """Save; a resident id taken by a concurrent request between full_clean() and the insert is
+    the same field error full_clean() would have given, not a 500."""
+    try:
+        with transaction.atomic():
+            guard.save()
+    except IntegrityError:
+        if Guard.objects.filter(national_id=guard.national_id).exclude(pk=guard.pk).exists():
+            raise ValidationError({"national_id": [_("A guard with this resident id number already exists.")]}) from None
+        raise
 
 
 def _attach_nearest(guard: Guard) -> None:
@@ -38,7 +51,7 @@ def guard_create(*, by=None, **fields) -> Guard:
         guard.point_pinned = True
     _attach_nearest(guard)
     guard._history_user = by
-    guard.save()
+    _save_unique(guard)
     return guard
 
 
@@ -54,7 +67,7 @@ def guard_update(*, guard: Guard, by=None, **fields) -> Guard:
     if moved and not guard.point_pinned:
         _attach_nearest(guard)
     guard._history_user = by
-    guard.save()
+    _save_unique(guard)
     return guard
 
 

@@ -112,3 +112,20 @@ def test_reattach_of_many_guards_runs_in_few_queries(company, west, east, django
         changed = guards_reattach()
     assert changed == 30
     assert Guard.objects.filter(liaison_point=east).count() == 30
+
+
+def test_a_resident_id_taken_concurrently_is_a_field_error_not_a_500(company, west, monkeypatch):
+    # given another request inserts the same id between our validation and our insert
+    fields = _guard_fields(company)
+    original_clean = Guard.full_clean
+
+    def clean_then_race(self, *args, **kwargs):
+        original_clean(self, *args, **kwargs)
+        if not Guard.objects.filter(national_id=self.national_id).exists():
+            Guard.objects.create(**{**fields, "name": "Other", "liaison_point": west})
+
+    monkeypatch.setattr(Guard, "full_clean", clean_then_race)
+    # when / then
+    with pytest.raises(ValidationError) as exc:
+        guard_create(**fields)
+    assert "already exists" in exc.value.message_dict["national_id"][0]
