@@ -36,7 +36,7 @@ from config.exceptions import DomainError
 from guards.forms import CertificateState
 from guards.models import Guard, SecurityCompany
 from guards.views import _guard_counts, _mark_certificates, _rate
-from liaison_points.forms import add_service_errors
+from config.forms import add_service_errors
 from liaison_points.models import LiaisonPoint, Township
 
 ARCHIVE_PAGE_SIZE = 52

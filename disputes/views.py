@@ -32,7 +32,7 @@ from disputes.selectors import (
 )
 from disputes.services import DISPUTE_TRANSITIONS, TIP_TRANSITIONS
 from guards.models import Guard
-from liaison_points.forms import add_service_errors
+from config.forms import add_service_errors
 
 PAGE_SIZE = 50
 QUEUE_SIZE = 20

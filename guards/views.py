@@ -23,7 +23,7 @@ from guards.models import Guard, SecurityCompany
 from guards.selectors import company_list_visible_to, company_list_with_counts_visible_to, guard_list_visible_to, manager_list
 from guards.validators import mask_national_id
 from guards.views_lifecycle import duty_panel
-from liaison_points.forms import add_service_errors
+from config.forms import add_service_errors
 from liaison_points.models import LiaisonPoint
 
 PAGE_SIZE = 50

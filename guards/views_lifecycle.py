@@ -65,7 +65,7 @@ from guards.models import (
     TrainingSession,
 )
 from guards.selectors import company_list_with_counts_visible_to, guard_deployability
-from liaison_points.forms import add_service_errors
+from config.forms import add_service_errors
 
 PAGE_SIZE = 50
 EXPIRING_LIMIT = 50

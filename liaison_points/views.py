@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
-from liaison_points.forms import LiaisonPointForm, PointFilterForm, add_service_errors
+from config.forms import add_service_errors
+from liaison_points.forms import LiaisonPointForm, PointFilterForm
 from liaison_points.models import LiaisonPoint
 from liaison_points.selectors import liaison_point_list
 from liaison_points.services import liaison_point_save

@@ -31,7 +31,7 @@ from config.dates import iso_week_label, parse_iso_week, week_bounds, week_start
 from config.exceptions import DomainError
 from guards.models import Guard
 from guards.selectors import guard_deployability
-from liaison_points.forms import add_service_errors
+from config.forms import add_service_errors
 from patrol import services
 from patrol.forms import (
     DATETIME_LOCAL,
