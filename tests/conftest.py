@@ -1,10 +1,41 @@
 """The fixed cast every test can use (healthchecks style): an officer, a manager of company A,
 a guard of company A with a sign-in account, a manager of company B, and an outsider with no role."""
+import datetime
+import os
+
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests import factories as f
+
+
+# --- The clock is an input. `--clock=2027-01-04T00:30+08:00` (or TEST_CLOCK in the environment) runs
+# the whole suite as if that moment were now, the clock ticking on from there; .ci/run passes a few
+# awkward dates (a Monday just after midnight in Shanghai, which is still Sunday in UTC; New Year's
+# Eve; a quarter's last day; a leap day) so a test that depends on the day it runs fails in CI, not a
+# month later. A test whose expectation names dates freezes its own "now" with time_machine.travel.
+def pytest_addoption(parser):
+    parser.addoption("--clock", default=os.environ.get("TEST_CLOCK", ""), help="run the suite as if this ISO datetime were now")
+
+
+def pytest_report_header(config):
+    clock = config.getoption("--clock")
+    return f"clock: {clock}" if clock else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_clock(request):
+    clock = request.config.getoption("--clock")
+    if not clock:
+        yield None
+        return
+    moment = datetime.datetime.fromisoformat(clock)
+    if moment.tzinfo is None:
+        raise pytest.UsageError("--clock needs a UTC offset, e.g. 2027-01-04T00:30+08:00")
+    with time_machine.travel(moment, tick=True):
+        yield moment
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ actions, the guard's check-in and scan, bad input as 400 with field errors, flat
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accounts.models import User
@@ -770,6 +771,7 @@ def plan_payload(point, *guards, **overrides):
     return {**data, **overrides}
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8))), tick=False)
 def test_plan_create_and_generate_twice(api_for, officer, point, guard, company):
     # given a plan with a guard whose certificate runs out on Thursday 26 November
     expiring = f.GuardFactory(company=company, liaison_point=point, certificate_expires_on=datetime.date(2026, 11, 26))
