@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.scoping import scope_for
@@ -19,6 +20,21 @@ def is_manager(user) -> bool:
 
 def is_guard(user) -> bool:
     return scope_for(user).is_guard
+
+
+def require_officer(by) -> None:
+    """Services' check on who acts: None is the system (tasks, commands); anyone else must be an officer."""
+    if by is not None and not scope_for(by).is_officer:
+        raise PermissionDenied(_("Only officers may do this."))
+
+
+def require_officer_or_manager_of(company_id: int, by) -> None:
+    """Services' check: the system, an officer, or the manager of company `company_id`."""
+    if by is None:
+        return
+    scope = scope_for(by)
+    if not (scope.is_officer or (scope.is_manager and scope.company_id == company_id)):
+        raise PermissionDenied(_("Only an officer or this company's manager may do this."))
 
 
 _CHECKS = {"officer": is_officer, "manager": is_manager, "guard": is_guard}

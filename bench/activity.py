@@ -32,7 +32,8 @@ from django.utils import timezone
 
 from disputes.models import Dispute, DisputeEvent, Tip
 from disputes.services import due_dates
-from guards.models import Guard, PointEntry, PointRule
+from guards.models import Guard
+from rewards.models import PointEntry, PointRule
 from liaison_points.models import LiaisonPoint, Officer
 from patrol.models import CheckIn, Patrol, PatrolMember, PublicityTopic
 

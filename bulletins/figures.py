@@ -10,13 +10,8 @@ from django.utils.translation import ngettext
 from bulletins.models import CaseFigure
 from config.dates import iso_week_label
 from disputes.figures import dispute_week_figures, tip_week_figures
-from guards.figures import (
-    certificate_figures,
-    exam_week_figures,
-    rewards_week_figures,
-    top_guards,
-    training_week_figures,
-)
+from rewards.figures import rewards_week_figures, top_guards
+from training.figures import certificate_figures, exam_week_figures, training_week_figures
 from liaison_points.models import Township
 from patrol.figures import inspection_week_figures, patrol_week_figures, roll_call_week_figures
 

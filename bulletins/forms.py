@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import BulletinRecipient
@@ -45,6 +46,33 @@ class PreviewForm(forms.Form):
     )
 
 
+class CaseGridForm(forms.Form):
+    """A week's case-figure grid: one count per township, typed as text (the service says what is
+    wrong with a count, and what was typed stays). `grid` is selectors.case_figure_grid's rows."""
+
+    def __init__(self, *args, grid: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid = grid
+        self.townships = {}
+        for row in grid:
+            name = f"count_{row['township'].pk}"
+            self.townships[name] = row["township"]
+            self.fields[name] = forms.CharField(required=False, initial=row["count"])
+
+    def counts(self) -> dict[str, tuple]:
+        """{input name: (township, count as typed)}, what services.case_figures_set_week takes."""
+        return {name: (township, self.cleaned_data[name]) for name, township in self.townships.items()}
+
+    def rows(self) -> list[dict]:
+        """The grid's rows for the page, each with its input's name, value (as typed, else as
+        stored) and errors."""
+        for row, name in zip(self.grid, self.townships):
+            field = self[name]
+            value = field.value()
+            row.update(name=name, value="" if value is None else value, errors=field.errors)
+        return self.grid
+
+
 class CaseImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), help_text=_("Columns week, township, count; UTF-8 or GB18030 (Excel)."))
 
@@ -53,6 +81,11 @@ class CaseImportForm(forms.Form):
         if upload.size > MAX_CSV_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB; split it."))
         return upload
+
+    def take_refusal(self) -> list[str]:
+        """The reasons a refused import gave (line by line), taken off the form: the page lists them
+        once, above the file field, as what to correct in the file."""
+        return list(self.errors.pop("file", [])) + list(self.errors.pop(NON_FIELD_ERRORS, []))
 
 
 class RecipientForm(forms.ModelForm):

@@ -1,18 +1,22 @@
 """Reads of the bulletins app for the pages and the API: the archive with delivery counts, one
 bulletin as its viewer may see it, deliveries, recipients, the case-figure grid of a week and the
-dashboard's "this week so far" panel. Each runs a fixed number of queries (tested)."""
+dashboard's county figures and "this week so far" panel. Each runs a fixed number of queries (tested).
+The `*_get` readers are for pages: a row that does not exist is a 404."""
 import datetime
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.scoping import scope_for
 from bulletins.figures import bulletin_figures
 from bulletins.models import BulletinDelivery, BulletinRecipient, CaseFigure, WeeklyBulletin
 from config.dates import iso_week_label, parse_iso_week, week_start
-from liaison_points.models import Township
+from guards.forms import CertificateState
+from guards.models import Guard, SecurityCompany
+from liaison_points.models import LiaisonPoint, Township
 
 _STATUSES = [s for s, _label in BulletinDelivery.Status.choices]
 
@@ -49,6 +53,29 @@ def bulletin_get_visible_to(*, user, monday: datetime.date) -> WeeklyBulletin | 
     return bulletin_list_visible_to(user=user).filter(week_start=monday).first()
 
 
+def bulletin_get(*, monday: datetime.date) -> WeeklyBulletin:
+    """The week's bulletin for an officer's action on it, or 404."""
+    return get_object_or_404(WeeklyBulletin, week_start=monday)
+
+
+def bulletin_status_of_week(*, monday: datetime.date) -> str | None:
+    """The status of the week's bulletin, None when it was never compiled. One query."""
+    return WeeklyBulletin.objects.filter(week_start=monday).values_list("status", flat=True).first()
+
+
+def bulletin_send_preview(*, bulletin: WeeklyBulletin) -> tuple[list[BulletinRecipient], int]:
+    """What sending would do: the active recipients who have no copy of `bulletin` yet, and how many
+    addresses already have one. Two queries."""
+    already = set(bulletin.deliveries.values_list("email", flat=True))
+    new = [r for r in recipient_list().filter(active=True) if r.email.lower() not in already]
+    return new, len(already)
+
+
+def company_get(*, pk: int) -> SecurityCompany:
+    """The company whose copy of the bulletin is shown, or 404."""
+    return get_object_or_404(SecurityCompany, pk=pk)
+
+
 def delivery_stats(bulletin: WeeklyBulletin) -> dict:
     """Counts by status, read from the list annotation when present, else one query."""
     if hasattr(bulletin, "deliveries_total"):
@@ -64,14 +91,21 @@ def delivery_list(*, bulletin: WeeklyBulletin) -> QuerySet:
     return BulletinDelivery.objects.filter(bulletin=bulletin).select_related("company", "recipient").order_by("status", "email")
 
 
+def delivery_get(*, pk: int, monday: datetime.date) -> BulletinDelivery:
+    """One delivery of the week's bulletin, or 404."""
+    return get_object_or_404(BulletinDelivery, pk=pk, bulletin__week_start=monday)
+
+
 def recipient_list() -> QuerySet:
     return BulletinRecipient.objects.select_related("company").order_by("-active", "kind", "name")
 
 
+def recipient_get(*, pk: int) -> BulletinRecipient:
+    return get_object_or_404(BulletinRecipient, pk=pk)
+
+
 def recipient_companies_for_preview() -> list[tuple[int, str]]:
     """Companies an officer may preview the bulletin as (id, name), one query."""
-    from guards.models import SecurityCompany
-
     return list(SecurityCompany.objects.order_by("name").values_list("pk", "name"))
 
 
@@ -97,6 +131,43 @@ def case_figure_grid(*, monday: datetime.date) -> list[dict]:
 
 def case_figure_list() -> QuerySet:
     return CaseFigure.objects.select_related("township", "entered_by").order_by("-week_start", "township__code")
+
+
+def case_figure_template_townships() -> list[tuple[str, str]]:
+    """(code, name) of every township by code, the rows of the CSV to fill in. One query."""
+    return list(Township.objects.order_by("code").values_list("code", "name"))
+
+
+# Dashboard ------------------------------------------------------------------------------------
+
+def dashboard_figures(*, today: datetime.date) -> dict:
+    """The county's headline counts: active points, guards and companies, and the active guards'
+    certificates (expiring within the warning window, expired, the rate certified). Three queries."""
+    active = Q(status=Guard.Status.ACTIVE)
+    guards = Guard.objects.aggregate(
+        active=Count("pk", filter=active),
+        certified=Count("pk", filter=active & CertificateState.q(CertificateState.VALID, today)),
+        expiring=Count("pk", filter=active & CertificateState.q(CertificateState.EXPIRING, today)),
+        expired=Count("pk", filter=active & CertificateState.q(CertificateState.EXPIRED, today)),
+    )
+    return {
+        "points_active": LiaisonPoint.objects.filter(active=True).count(),
+        "guards_active": guards["active"],
+        "companies": SecurityCompany.objects.filter(active=True).count(),
+        "expiring": guards["expiring"],
+        "expired": guards["expired"],
+        "certificate_rate": round(100 * guards["certified"] / guards["active"]) if guards["active"] else None,
+    }
+
+
+def dashboard_expiring_certificates(*, today: datetime.date, limit: int = 10) -> list[Guard]:
+    """The active guards whose certificates expire soonest (within the warning window), with their
+    company. One query."""
+    return list(
+        Guard.objects.filter(CertificateState.q(CertificateState.EXPIRING, today), status=Guard.Status.ACTIVE)
+        .select_related("company")
+        .order_by("certificate_expires_on", "name")[:limit]
+    )
 
 
 WEEK_PANEL_CACHE_SECONDS = 60

@@ -220,6 +220,37 @@ def case_figure_set(*, township: Township, monday: datetime.date, count: int, by
     return figure
 
 
+@transaction.atomic
+def case_figures_set_week(*, monday: datetime.date, counts: dict[str, tuple[Township, str]], by=None) -> int:
+    """Save a week's figures as typed on its grid. `counts` maps the caller's name for each entry
+    (the page's input name) to (township, the count as typed, "" while it is not in yet). A count
+    equal to the stored one is left alone; a stored figure cannot be blanked. Any refusal saves
+    nothing: one ValidationError lists every bad entry under the caller's name for it. Returns how
+    many figures changed."""
+    stored = dict(
+        CaseFigure.objects.filter(week_start=monday, township_id__in=[t.pk for t, _raw in counts.values()])
+        .values_list("township_id", "count")
+    )
+    errors, changed = {}, 0
+    for name, (township, raw) in counts.items():
+        raw, before = (raw or "").strip(), stored.get(township.pk)
+        if raw == "":
+            if before is not None:
+                errors[name] = [_("A figure entered before cannot be blanked: enter 0 or the right count.")]
+            continue
+        if before is not None and raw == str(before):
+            continue
+        try:
+            case_figure_set(township=township, monday=monday, count=raw, by=by)
+        except ValidationError as exc:
+            errors[name] = [m for msgs in exc.message_dict.values() for m in msgs]
+        else:
+            changed += 1
+    if errors:
+        raise ValidationError(errors)  # leaving the atomic block undoes the counts already set
+    return changed
+
+
 @dataclass
 class ImportResult:
     created: int

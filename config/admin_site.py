@@ -4,7 +4,7 @@ import importlib
 
 from django.conf import settings
 
-OUR_APPS = ("accounts", "liaison_points", "guards", "patrol", "disputes", "bulletins")
+OUR_APPS = ("accounts", "liaison_points", "guards", "rewards", "training", "assessments", "patrol", "disputes", "bulletins")
 
 
 def load_admin_modules() -> None:

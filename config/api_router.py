@@ -18,18 +18,11 @@ from guards.api import CompanyViewSet, GuardViewSet  # noqa: E402
 router.register("companies", CompanyViewSet, basename="companies")
 router.register("guards", GuardViewSet, basename="guards")
 
-# guards: lifecycle (training, rosters, points, payouts, assessments, equipment, exams)
-from guards.api_lifecycle import (  # noqa: E402
-    AssessmentViewSet,
-    EquipmentRecallViewSet,
-    EquipmentViewSet,
-    ExamViewSet,
-    PayoutRunViewSet,
-    PointEntryViewSet,
-    PointRuleViewSet,
-    RosterViewSet,
-    TrainingSessionViewSet,
-)
+# training, rewards, assessments
+from assessments.api import AssessmentViewSet, EquipmentRecallViewSet, EquipmentViewSet  # noqa: E402
+from rewards.api import PointEntryViewSet, PointRuleViewSet  # noqa: E402
+from rewards.api_payouts import PayoutRunViewSet  # noqa: E402
+from training.api import ExamViewSet, RosterViewSet, TrainingSessionViewSet  # noqa: E402
 
 router.register("training-sessions", TrainingSessionViewSet, basename="training-sessions")
 router.register("rosters", RosterViewSet, basename="rosters")

@@ -16,6 +16,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include((liaison_point_pages, "liaison_points"))),
     path("guards/", include("guards.urls")),
+    # Training, points and assessments keep the addresses they had under /guards/ (bookmarks work).
+    path("guards/", include("training.urls")),
+    path("guards/", include("rewards.urls")),
+    path("guards/", include("assessments.urls")),
     path("disputes/", include("disputes.urls")),
     path("patrols/", include("patrol.urls")),
     path("bulletins/", include("bulletins.urls")),

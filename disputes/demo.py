@@ -24,7 +24,8 @@ from disputes.models import (
     Tip,
 )
 from disputes.services import due_dates
-from guards.models import Guard, PointEntry, PointRule
+from guards.models import Guard
+from rewards.models import PointEntry, PointRule
 from liaison_points.demo import demo_rng, offset_position, person_name
 from liaison_points.models import LiaisonPoint
 
@@ -153,7 +154,7 @@ def seed_disputes(*, seed: int, now: datetime.datetime | None = None) -> dict[st
             done_day = timezone.localtime(d.finished_at).date()
             for days in (7, 30):
                 due = done_day + datetime.timedelta(days=days)
-                done = due < now.date() and rng.random() < 0.9
+                done = due < timezone.localdate(now) and rng.random() < 0.9
                 follow_ups.append(DisputeFollowUp(dispute=d, after_days=days, due_on=due,
                                                   done_at=_aware(due, 10) if done else None, done_by=officer if done else None,
                                                   note="协议履行良好" if done else ""))
@@ -208,13 +209,13 @@ def _tips(rng: random.Random, points, guards_by_point, now) -> list[Tip]:
             volunteer_phone="" if from_guard else f"138{rng.randint(0, 99_999_999):08d}",
             status=status, received_at=received, verified_at=verified if status != "unfounded" or rng.random() < 0.5 else None,
             finished_at=finished, outcome=outcome if outcome and status == "closed" else "",
-            case_number=f"鄂公刑{(received.year)}{n + 100:04d}" if outcome == "case_solved" else "",
+            case_number=f"鄂公刑{timezone.localtime(received).year}{n + 100:04d}" if outcome == "case_solved" else "",
             outcome_note="经核查不属实" if status == "unfounded" else "",
             notified_at=received,
         )
         if kind == "hazard" and status != "unfounded":
             tip.rectification_by = rng.choice(HAZARD_FIXERS)
-            tip.rectification_due = (received + datetime.timedelta(days=rng.choice([3, 7, 14]))).date()
+            tip.rectification_due = timezone.localdate(received + datetime.timedelta(days=rng.choice([3, 7, 14])))
             if outcome == "hazard_rectified":
                 tip.rectified_at = finished
         tips.append(tip)

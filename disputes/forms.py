@@ -1,11 +1,8 @@
 from django import forms
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disputes.attachments import ACCEPT_ATTR
 from disputes.models import Dispute, DisputeCategory, MediationSession, Tip
-from disputes.selectors import overdue_q
 from liaison_points.models import LiaisonPoint
 from liaison_points.selectors import township_list
 
@@ -109,7 +106,15 @@ class GuardTipForm(_TipBase):
     pass
 
 
-class DisputeFilterForm(forms.Form):
+class _FilterForm(forms.Form):
+    def criteria(self) -> dict:
+        """What the list selector filters on: the valid query string, else nothing (no filtering)."""
+        return dict(self.cleaned_data) if self.is_valid() else {}
+
+
+class DisputeFilterForm(_FilterForm):
+    """Query string of the dispute list; `disputes.selectors.dispute_list_search` does the filtering."""
+
     q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Summary or place")}))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), ("open", _("Open")), *Dispute.Status.choices])
     category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("All categories")), *DisputeCategory.choices])
@@ -117,55 +122,16 @@ class DisputeFilterForm(forms.Form):
     point = forms.ModelChoiceField(label=_("Liaison point"), queryset=LiaisonPoint.objects.order_by("code"), required=False, empty_label=_("All points"))
     overdue = forms.ChoiceField(label=_("Overdue"), required=False, choices=YES_NO)
 
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data["q"]:
-            term = data["q"].strip()
-            qs = qs.filter(Q(title__icontains=term) | Q(place__icontains=term))
-        if data["status"] == "open":
-            qs = qs.filter(status__in=Dispute.OPEN_STATUSES)
-        elif data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["category"]:
-            qs = qs.filter(category=data["category"])
-        if data["township"]:
-            qs = qs.filter(liaison_point__township=data["township"])
-        if data["point"]:
-            qs = qs.filter(liaison_point=data["point"])
-        if data["overdue"]:
-            q = overdue_q(timezone.now())
-            qs = qs.filter(q) if data["overdue"] == "yes" else qs.exclude(q)
-        return qs
 
+class TipFilterForm(_FilterForm):
+    """Query string of the tip list; `disputes.selectors.tip_list_search` does the filtering."""
 
-class TipFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Place")}))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), ("open", _("Open")), *Tip.Status.choices])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Tip.Kind.choices])
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("Any outcome")), *[c for c in Tip.Outcome.choices if c[0]]])
     township = forms.ModelChoiceField(label=_("Township"), queryset=township_list(), required=False, empty_label=_("All townships"))
     point = forms.ModelChoiceField(label=_("Liaison point"), queryset=LiaisonPoint.objects.order_by("code"), required=False, empty_label=_("All points"))
-
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data["q"]:
-            qs = qs.filter(place__icontains=data["q"].strip())
-        if data["status"] == "open":
-            qs = qs.filter(status__in=Tip.OPEN_STATUSES)
-        elif data["status"]:
-            qs = qs.filter(status=data["status"])
-        for name in ("kind", "outcome"):
-            if data[name]:
-                qs = qs.filter(**{name: data[name]})
-        if data["township"]:
-            qs = qs.filter(liaison_point__township=data["township"])
-        if data["point"]:
-            qs = qs.filter(liaison_point=data["point"])
-        return qs
 
 
 # --- small forms behind the action buttons of the detail pages ---------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.scoping import scope_for
 from disputes.models import Dispute, DisputeEvent, DisputeFollowUp, MediationSession, Tip, TipAttachment
+from guards.models import Guard
 from liaison_points.geo import haversine_m
 
 
@@ -131,3 +132,93 @@ def dispute_queue_counts(*, now: datetime.datetime | None = None) -> dict:
         open=Count("pk", filter=Q(status__in=Tip.OPEN_STATUSES)),
     )
     return {"disputes": d, "tips": t}
+
+
+# --- shaped for the pages ------------------------------------------------------------------------
+
+
+def disputes_with_overdue(rows, *, now: datetime.datetime) -> list[Dispute]:
+    """`rows` as a list, each dispute carrying `.overdue` ('', 'response' or 'resolution') for the page."""
+    rows = list(rows)
+    for d in rows:
+        d.overdue = d.overdue_kind(now)
+    return rows
+
+
+def queue_for_officer(*, user, now: datetime.datetime, size: int) -> dict:
+    """The officer queue: headline counts, the oldest new disputes, the most overdue, the oldest new tips."""
+    disputes = dispute_list_visible_to(user=user)
+    return {
+        "counts": dispute_queue_counts(now=now),
+        "new_disputes": disputes_with_overdue(
+            disputes.filter(status=Dispute.Status.REPORTED).order_by("first_response_due", "id")[:size], now=now
+        ),
+        "overdue_disputes": disputes_with_overdue(disputes.filter(overdue_q(now)).order_by("resolution_due", "id")[:size], now=now),
+        "new_tips": list(tip_list_visible_to(user=user).filter(status=Tip.Status.RECEIVED).order_by("received_at", "id")[:size]),
+    }
+
+
+def reports_for_guard(*, user, now: datetime.datetime, size: int) -> dict:
+    """A guard's own latest disputes and tips."""
+    return {
+        "disputes": disputes_with_overdue(dispute_list_visible_to(user=user)[:size], now=now),
+        "tips": list(tip_list_visible_to(user=user)[:size]),
+    }
+
+
+def dispute_list_search(
+    *, user, q: str = "", status: str = "", category: str = "", township=None, point=None, overdue: str = ""
+) -> QuerySet[Dispute]:
+    """The officer's dispute list: words in summary or place, status ('open' for any open one),
+    category, township, liaison point, overdue ('yes' / 'no'); empty criteria do not filter."""
+    qs = dispute_list_visible_to(user=user)
+    if q:
+        term = q.strip()
+        qs = qs.filter(Q(title__icontains=term) | Q(place__icontains=term))
+    qs = _in_status(qs, status, open_statuses=Dispute.OPEN_STATUSES)
+    if category:
+        qs = qs.filter(category=category)
+    qs = _at_place(qs, township=township, point=point)
+    if overdue:
+        q_overdue = overdue_q(timezone.now())
+        qs = qs.filter(q_overdue) if overdue == "yes" else qs.exclude(q_overdue)
+    return qs
+
+
+def _in_status(qs: QuerySet, status: str, *, open_statuses) -> QuerySet:
+    """`status` '' (any), 'open' (any of `open_statuses`) or one status."""
+    if status == "open":
+        return qs.filter(status__in=open_statuses)
+    return qs.filter(status=status) if status else qs
+
+
+def _at_place(qs: QuerySet, *, township=None, point=None) -> QuerySet:
+    if township:
+        qs = qs.filter(liaison_point__township=township)
+    if point:
+        qs = qs.filter(liaison_point=point)
+    return qs
+
+
+def tip_list_search(
+    *, user, q: str = "", status: str = "", kind: str = "", outcome: str = "", township=None, point=None
+) -> QuerySet[Tip]:
+    """The officer's tip list: words in the place, status ('open' for any open one), kind, outcome,
+    township, liaison point; empty criteria do not filter."""
+    qs = tip_list_visible_to(user=user)
+    if q:
+        qs = qs.filter(place__icontains=q.strip())
+    qs = _in_status(qs, status, open_statuses=Tip.OPEN_STATUSES)
+    for name, value in (("kind", kind), ("outcome", outcome)):
+        if value:
+            qs = qs.filter(**{name: value})
+    return _at_place(qs, township=township, point=point)
+
+
+def dispute_tips(*, dispute: Dispute) -> list[Tip]:
+    return list(dispute.tips.select_related("liaison_point").order_by("received_at"))
+
+
+def helping_guard_get(*, pk: int | None) -> Guard | None:
+    """The guard named as having helped (by id), or None when none is named or the id is unknown."""
+    return Guard.objects.filter(pk=pk).first() if pk else None

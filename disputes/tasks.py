@@ -11,15 +11,20 @@ def _countdown(retries: int) -> int:
     return min(_RETRY_MAX_SECONDS, _RETRY_BASE_SECONDS * 2**retries)
 
 
+def _call(task, service, **kwargs):
+    """Run `service(**kwargs)` for `task`; a database hiccup retries with back-off."""
+    try:
+        return service(**kwargs)
+    except OperationalError as exc:
+        raise task.retry(exc=exc, countdown=_countdown(task.request.retries)) from exc
+
+
 @shared_task(bind=True, acks_late=True, max_retries=5)
 def dispute_notify_point_task(self, dispute_id: int) -> bool:
     """Email a new dispute to its point's shared inbox (at most once: notified_at)."""
     from disputes.services import dispute_notify_point
 
-    try:
-        return dispute_notify_point(dispute_id=dispute_id)
-    except OperationalError as exc:
-        raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc
+    return _call(self, dispute_notify_point, dispute_id=dispute_id)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5)
@@ -27,10 +32,7 @@ def tip_notify_point_task(self, tip_id: int) -> bool:
     """Email a new tip to its point's shared inbox (at most once: notified_at)."""
     from disputes.services import tip_notify_point
 
-    try:
-        return tip_notify_point(tip_id=tip_id)
-    except OperationalError as exc:
-        raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc
+    return _call(self, tip_notify_point, tip_id=tip_id)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3)
@@ -38,10 +40,7 @@ def disputes_send_pending_notices_task(self) -> int:
     """Beat, every few minutes: inbox emails of items saved while the broker was down."""
     from disputes.services import pending_notices_send
 
-    try:
-        return pending_notices_send()
-    except OperationalError as exc:
-        raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc
+    return _call(self, pending_notices_send)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3)
@@ -49,7 +48,4 @@ def disputes_flag_overdue_task(self) -> int:
     """Beat, every 15 minutes: email the responsible officer once per newly overdue dispute."""
     from disputes.services import disputes_flag_overdue
 
-    try:
-        return disputes_flag_overdue()
-    except OperationalError as exc:
-        raise self.retry(exc=exc, countdown=_countdown(self.request.retries)) from exc
+    return _call(self, disputes_flag_overdue)

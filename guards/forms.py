@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -161,3 +162,34 @@ class GuardPointForm(forms.Form):
         label=_("Liaison point"), queryset=LiaisonPoint.objects.filter(active=True), required=False,
         empty_label=_("Nearest active point (automatic)"),
     )
+
+
+class GuardLookupField(forms.CharField):
+    """Finds one guard by resident id number, certificate number or phone (what the desk has on
+    the exam sheet or the commendation letter), among `queryset`."""
+
+    default_error_messages = {
+        "none": _("No guard has this resident id number, certificate number or phone."),
+        "several": _("Several guards share this phone; use the resident id or certificate number."),
+    }
+
+    def __init__(self, *, queryset=None, **kwargs):
+        kwargs.setdefault("label", _("Guard"))
+        kwargs.setdefault("help_text", _("Resident id number, certificate number or phone."))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        super().__init__(**kwargs)
+        self.queryset = queryset if queryset is not None else Guard.objects.exclude(status=Guard.Status.REMOVED)
+
+    def clean(self, value):
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        match = Q(certificate_number__iexact=value) | Q(phone=value)
+        if len(value) == 18:
+            match |= Q(national_id=normalize_national_id(value))
+        found = list(self.queryset.filter(match).select_related("company")[:2])
+        if not found:
+            raise ValidationError(self.error_messages["none"], code="none")
+        if len(found) > 1:
+            raise ValidationError(self.error_messages["several"], code="several")
+        return found[0]

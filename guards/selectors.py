@@ -1,12 +1,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.scoping import scope_for
-from guards.models import CompanyManager, Guard, PointEntry, SecurityCompany
+from guards.models import CompanyManager, Guard, SecurityCompany
 
 
 def company_list_visible_to(*, user) -> QuerySet[SecurityCompany]:
@@ -72,11 +72,3 @@ def guard_deployability_map(*, guards, on: datetime.date | None = None) -> dict[
     return {g.pk: guard_deployability(guard=g, on=on) for g in guards}
 
 
-def guard_points_total(*, guard_ids, start: datetime.date, end: datetime.date) -> dict[int, int]:
-    """Points per guard over [start, end], one aggregate query."""
-    rows = (
-        PointEntry.objects.filter(guard_id__in=guard_ids, occurred_on__range=(start, end))
-        .values("guard_id")
-        .annotate(total=Sum("points"))
-    )
-    return {r["guard_id"]: r["total"] for r in rows}

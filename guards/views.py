@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.scoping import scope_for
+from config.forms import add_service_errors
 from guards import services
-from guards.forms import EXPIRY_WARNING_DAYS, CertificateState, GuardFilterForm, GuardForm, GuardPointForm
+from guards.forms import CertificateState, EXPIRY_WARNING_DAYS, GuardFilterForm, GuardForm, GuardPointForm
 from guards.models import Guard, SecurityCompany
+from guards.panels import guard_panels
 from guards.selectors import company_list_visible_to, company_list_with_counts_visible_to, guard_list_visible_to, manager_list
 from guards.validators import mask_national_id
-from guards.views_lifecycle import duty_panel
-from config.forms import add_service_errors
 from liaison_points.models import LiaisonPoint
 
 PAGE_SIZE = 50
@@ -52,7 +52,7 @@ def _guard_counts(qs, today) -> dict:
     ) | {"soon": soon}
 
 
-def _rate(part: int, whole: int) -> int | None:
+def percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
@@ -64,7 +64,7 @@ def company_list(request):
         companies = companies.filter(Q(name__icontains=term) | Q(licence_number__icontains=term))
     page = Paginator(companies.order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
     for company in page.object_list:
-        company.certificate_rate = _rate(company.certified_count, company.guard_count)
+        company.certificate_rate = percent(company.certified_count, company.guard_count)
     return render(request, "guards/company_list.html", {"page": page, "q": term})
 
 
@@ -73,7 +73,7 @@ def company_detail(request, pk):
     company = get_object_or_404(company_list_visible_to(user=request.user), pk=pk)
     today = timezone.localdate()
     counts = _guard_counts(Guard.objects.filter(company=company), today)
-    counts["certificate_rate"] = _rate(counts["certified"], counts["active"])
+    counts["certificate_rate"] = percent(counts["certified"], counts["active"])
     managers = list(manager_list().filter(company=company).order_by("user__name", "user__username"))
     filters = GuardFilterForm(request.GET or None, with_company=False)
     guards = filters.apply(guard_list_visible_to(user=request.user).filter(company=company))
@@ -112,7 +112,7 @@ def guard_detail(request, pk):
         else None,
         "can_edit": scope.is_officer or scope.is_manager,
         "markers": _guard_markers(guard),
-        "duty": duty_panel(guard),  # guards/lifecycle/partials/duty_panel.html
+        "panels": guard_panels(guard, today=timezone.localdate()),  # registered by the apps above guards
     }
     return render(request, "guards/guard_detail.html", context)
 

@@ -42,6 +42,16 @@ def liaison_point_list(*, with_guard_counts: bool = True) -> QuerySet[LiaisonPoi
     return qs
 
 
+def liaison_point_list_by_code() -> QuerySet[LiaisonPoint]:
+    """The point list page's rows: liaison_point_list (with guard counts) in code order."""
+    return liaison_point_list().order_by("code")
+
+
+def liaison_point_guards(*, point: LiaisonPoint) -> QuerySet:
+    """The guards attached to `point`, with their company, by status then name (the point page)."""
+    return point.guards.select_related("company").order_by("status", "name", "id")
+
+
 def nearest_active_point_index() -> NearestIndex:
     """A nearest-point index over every active liaison point (one query)."""
     rows = list(LiaisonPoint.objects.filter(active=True).values_list("id", "latitude", "longitude"))

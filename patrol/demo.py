@@ -13,7 +13,8 @@ from collections import defaultdict
 from django.db.models import Q
 from django.utils import timezone
 
-from guards.models import Guard, PointEntry, PointRule
+from guards.models import Guard
+from rewards.models import PointEntry, PointRule
 from liaison_points.demo import demo_rng, offset_position
 from liaison_points.models import LiaisonPoint, Officer, Township
 from patrol.models import (

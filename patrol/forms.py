@@ -1,6 +1,6 @@
 """Forms of the patrol pages. They parse and shape input only; every rule (deployability, GeoJSON,
 end after start, checkpoints of the point) is judged by patrol.services, whose ValidationErrors
-the views put back under these fields with `add_service_errors`."""
+the views put back under these fields through `config.forms.attempt`."""
 import datetime
 
 from django import forms
@@ -10,13 +10,10 @@ from guards.models import SecurityCompany
 from liaison_points.models import LiaisonPoint
 from liaison_points.selectors import officer_list, township_list, zone_list
 from patrol.models import WEEKDAY_CHOICES, Checkpoint, Patrol, PatrolKind, PublicityTopic, VenueInspection
+from patrol.selectors import liaison_point_list_active
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
-
-
-def active_points():
-    return LiaisonPoint.objects.filter(active=True).select_related("township").order_by("code")
 
 
 class IdListField(forms.MultipleChoiceField):
@@ -52,39 +49,48 @@ def _datetime_local(label):
     )
 
 
-class WeekFilterForm(forms.Form):
+class FilterForm(forms.Form):
+    """A list page's filters: each filled field named in `lookups` narrows the rows by its lookup,
+    and `narrow()` adds what a plain lookup cannot say. Invalid filters narrow nothing."""
+
+    lookups: dict[str, str] = {}
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        for name, lookup in self.lookups.items():
+            if self.cleaned_data[name]:
+                qs = qs.filter(**{lookup: self.cleaned_data[name]})
+        return self.narrow(qs, self.cleaned_data)
+
+    def narrow(self, qs, data):
+        return qs
+
+
+class WeekFilterForm(FilterForm):
     """Filters of the week view; the week itself travels as ?week=2026-W47."""
 
     point = forms.ModelChoiceField(label=_("Liaison point"), queryset=LiaisonPoint.objects.order_by("code"), required=False, empty_label=_("All points"))
     township = forms.ModelChoiceField(label=_("Township"), queryset=township_list(), required=False, empty_label=_("All townships"))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *Patrol.Status.choices])
 
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data["point"]:
-            qs = qs.filter(liaison_point=data["point"])
-        if data["township"]:
-            qs = qs.filter(liaison_point__township=data["township"])
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        return qs
+    lookups = {"point": "liaison_point", "township": "liaison_point__township", "status": "status"}
 
 
-class PatrolPlanForm(forms.Form):
-    liaison_point = forms.ModelChoiceField(label=_("Liaison point"), queryset=active_points())
+class PlanningForm(forms.Form):
+    """What planning one patrol and a recurring plan share: point, leader, kind, team, checkpoints
+    (their choices drawn from `checkpoints`) and the drawn area, and the service's arguments."""
+
+    liaison_point = forms.ModelChoiceField(label=_("Liaison point"), queryset=liaison_point_list_active())
     leader = forms.ModelChoiceField(label=_("Leading officer"), queryset=officer_list())
     kind = forms.ChoiceField(label=_("Kind"), choices=PatrolKind.choices, initial=PatrolKind.FOOT)
-    planned_start = _datetime_local(_("Planned start"))
-    planned_end = _datetime_local(_("Planned end"))
     guards = IdListField(label=_("Team"))
-    lead_guards = IdListField(label=_("Lead unit guards"))
     checkpoints = forms.ModelMultipleChoiceField(
         label=_("Checkpoints"), queryset=Checkpoint.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     area = forms.CharField(label=_("Grid cell or route"), required=False, widget=forms.HiddenInput)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    SERVICE_FIELDS: tuple[str, ...] = ("liaison_point", "leader", "kind")
 
     def __init__(self, *args, checkpoints=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,10 +100,30 @@ class PatrolPlanForm(forms.Form):
     def clean_checkpoints(self):
         return [c.pk for c in self.cleaned_data["checkpoints"]]
 
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in self.SERVICE_FIELDS},
+            "area": data["area"] or None, "guard_ids": data["guards"], "checkpoint_ids": data["checkpoints"],
+        }
+
+
+class PatrolPlanForm(PlanningForm):
+    planned_start = _datetime_local(_("Planned start"))
+    planned_end = _datetime_local(_("Planned end"))
+    lead_guards = IdListField(label=_("Lead unit guards"))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    field_order = ["liaison_point", "leader", "kind", "planned_start", "planned_end", "guards", "lead_guards", "checkpoints", "area", "notes"]
+    SERVICE_FIELDS = (*PlanningForm.SERVICE_FIELDS, "planned_start", "planned_end", "notes")
+
     def clean(self):
         data = super().clean()
         data["guards"] = sorted(set(data.get("guards") or []) | set(data.get("lead_guards") or []))
         return data
+
+    def service_fields(self) -> dict:
+        return {**super().service_fields(), "lead_guard_ids": self.cleaned_data["lead_guards"]}
 
 
 class FinishForm(forms.Form):
@@ -142,10 +168,7 @@ class ZoneTeamForm(forms.Form):
     lead_count = forms.IntegerField(label=_("Guards of the lead unit"), min_value=1, max_value=10, initial=2, required=False)
 
 
-class RecurringPlanForm(forms.Form):
-    liaison_point = forms.ModelChoiceField(label=_("Liaison point"), queryset=active_points())
-    leader = forms.ModelChoiceField(label=_("Leading officer"), queryset=officer_list())
-    kind = forms.ChoiceField(label=_("Kind"), choices=PatrolKind.choices, initial=PatrolKind.FOOT)
+class RecurringPlanForm(PlanningForm):
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Weekdays"), choices=WEEKDAY_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple
     )
@@ -156,19 +179,9 @@ class RecurringPlanForm(forms.Form):
     )
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Ends on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    guards = IdListField(label=_("Team"))
-    checkpoints = forms.ModelMultipleChoiceField(
-        label=_("Checkpoints"), queryset=Checkpoint.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    area = forms.CharField(label=_("Grid cell or route"), required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, checkpoints=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if checkpoints is not None:
-            self.fields["checkpoints"].queryset = checkpoints
-
-    def clean_checkpoints(self):
-        return [c.pk for c in self.cleaned_data["checkpoints"]]
+    field_order = ["liaison_point", "leader", "kind", "weekdays", "start_time", "end_time", "starts_on", "ends_on", "guards", "checkpoints", "area"]
+    SERVICE_FIELDS = (*PlanningForm.SERVICE_FIELDS, "weekdays", "start_time", "end_time", "starts_on", "ends_on")
 
 
 class CheckpointForm(forms.ModelForm):
@@ -182,10 +195,10 @@ class CheckpointForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["liaison_point"].queryset = active_points()
+        self.fields["liaison_point"].queryset = liaison_point_list_active()
 
 
-class InspectionFilterForm(forms.Form):
+class InspectionFilterForm(FilterForm):
     township = forms.ModelChoiceField(label=_("Township"), queryset=township_list(), required=False, empty_label=_("All townships"))
     trade = forms.ChoiceField(label=_("Trade"), required=False, choices=[("", _("All trades")), *VenueInspection.Trade.choices])
     violation = forms.ChoiceField(label=_("Violation found"), required=False, choices=YES_NO)
@@ -196,24 +209,15 @@ class InspectionFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data["township"]:
-            qs = qs.filter(township=data["township"])
-        if data["trade"]:
-            qs = qs.filter(trade=data["trade"])
+    lookups = {"township": "township", "trade": "trade", "date_from": "inspected_on__gte", "date_to": "inspected_on__lte"}
+
+    def narrow(self, qs, data):
         if data["violation"]:
             qs = qs.filter(violation_found=data["violation"] == "yes")
         if data["open"] == "open":
             qs = qs.filter(violation_found=True, rectified_on__isnull=True)
         elif data["open"] == "done":
             qs = qs.filter(rectified_on__isnull=False)
-        if data["date_from"]:
-            qs = qs.filter(inspected_on__gte=data["date_from"])
-        if data["date_to"]:
-            qs = qs.filter(inspected_on__lte=data["date_to"])
         return qs
 
 

@@ -1,12 +1,17 @@
+"""Every read of the patrol app: scoped lists (outside the viewer's scope is a 404), what the pages
+show, and the week aggregates. Joins and prefetches are chosen here, so a page's query count stays
+flat however many rows it shows."""
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from accounts.scoping import scope_for
 from config.dates import local_day_start, week_bounds
+from guards.models import Guard
 from liaison_points.models import LiaisonPoint
 from patrol.models import CheckIn, Checkpoint, Patrol, PatrolCheckpoint, PatrolMember, RecurringPlan, VenueInspection
 
@@ -30,6 +35,23 @@ def patrol_list_visible_to(*, user) -> QuerySet[Patrol]:
         return qs
     members = scope.apply(PatrolMember.objects.filter(patrol=OuterRef("pk")), company="guard__company_id", guard="guard_id")
     return qs.filter(Exists(members)) if (scope.company_id or scope.guard_id) else qs.none()
+
+
+def patrol_get_visible_to(*, user, pk) -> Patrol | None:
+    """One patrol within the user's scope, or None (whether it exists elsewhere or not)."""
+    return patrol_list_visible_to(user=user).filter(pk=pk).first()
+
+
+def patrol_list_for_week(*, user, monday: datetime.date) -> QuerySet[Patrol]:
+    """The visible patrols planned to start in the ISO week starting `monday`, in time order."""
+    start, end = week_bounds(monday)
+    return patrol_list_visible_to(user=user).filter(planned_start__gte=start, planned_start__lt=end).order_by("planned_start", "id")
+
+
+def patrol_history_list(*, patrol: Patrol, limit: int) -> list:
+    """The patrol's latest `limit` history records, newest first, with who made them, plus the one
+    before them (so the oldest shown can be compared with its predecessor). One query."""
+    return list(patrol.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
 
 
 def patrol_roll_call(*, patrol: Patrol, user) -> list[dict]:
@@ -57,13 +79,46 @@ def checkin_list_visible_to(*, user) -> QuerySet[CheckIn]:
     return scope_for(user).apply(qs, company="guard__company_id", guard="guard_id")
 
 
-def checkpoint_list(*, liaison_point: LiaisonPoint | None = None) -> QuerySet[Checkpoint]:
-    qs = Checkpoint.objects.select_related("liaison_point")
-    return qs.filter(liaison_point=liaison_point) if liaison_point else qs
+def checkpoint_list(*, liaison_point: LiaisonPoint | int | None = None, active: bool | None = None) -> QuerySet[Checkpoint]:
+    """Checkpoints with their point, by point code then name; optionally of one point (object or
+    id) and only the active ones."""
+    qs = Checkpoint.objects.select_related("liaison_point").order_by("liaison_point__code", "name", "id")
+    if liaison_point:
+        qs = qs.filter(liaison_point=liaison_point)
+    return qs if active is None else qs.filter(active=active)
 
 
 def plan_list() -> QuerySet[RecurringPlan]:
-    return RecurringPlan.objects.select_related("liaison_point", "leader__user").annotate(member_count=Count("members"))
+    return (
+        RecurringPlan.objects.select_related("liaison_point", "leader__user").annotate(member_count=Count("members"))
+        .order_by("liaison_point__code", "start_time", "id")
+    )
+
+
+def liaison_point_list_active() -> QuerySet[LiaisonPoint]:
+    """The points patrols and checkpoints may be planned at, by code."""
+    return LiaisonPoint.objects.filter(active=True).select_related("township").order_by("code")
+
+
+def liaison_point_get_active(*, pk: int | None) -> LiaisonPoint | None:
+    return liaison_point_list_active().filter(pk=pk).first() if pk else None
+
+
+def guard_list_for_team(*, point_id: int | None, wanted: Iterable[int]) -> QuerySet[Guard]:
+    """The team chooser's guards: those attached to the point first (`attached` = 0), then the rest
+    of its township's points, and any guard already chosen (`wanted`, kept even if removed since).
+    Joined to company and point; one query."""
+    wanted = set(wanted)
+    q = Q(pk__in=wanted)
+    if point_id:
+        q |= Q(liaison_point_id=point_id) | Q(liaison_point__township__liaison_points__id=point_id)
+    return (
+        Guard.objects.filter(q).exclude(Q(status=Guard.Status.REMOVED) & ~Q(pk__in=wanted))
+        .select_related("company", "liaison_point")
+        .annotate(attached=Case(When(liaison_point_id=point_id or 0, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("attached", "company__name", "name", "id")
+        .distinct()
+    )
 
 
 def guard_patrols_on(*, guard_id: int, day: datetime.date) -> QuerySet[Patrol]:

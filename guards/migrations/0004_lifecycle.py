@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import config.validators
 import guards.models
 import simple_history.models
 from django.conf import settings
@@ -99,7 +100,7 @@ class Migration(migrations.Migration):
             name='HistoricalAssessment',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('quarter', models.CharField(max_length=6, validators=[guards.models.quarter_validator], verbose_name='quarter')),
+                ('quarter', models.CharField(max_length=6, validators=[config.validators.quarter_validator], verbose_name='quarter')),
                 ('score', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='score')),
                 ('components', models.JSONField(default=dict, verbose_name='components')),
                 ('outcome', models.CharField(choices=[('pass', 'Pass'), ('warning', 'Warning'), ('remove', 'Remove')], max_length=16, verbose_name='outcome')),
@@ -148,7 +149,7 @@ class Migration(migrations.Migration):
             name='HistoricalTrainingRoster',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('quarter', models.CharField(max_length=6, validators=[guards.models.quarter_validator], verbose_name='quarter')),
+                ('quarter', models.CharField(max_length=6, validators=[config.validators.quarter_validator], verbose_name='quarter')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('approved', 'Approved'), ('locked', 'Locked')], default='draft', max_length=16, verbose_name='status')),
                 ('return_reason', models.CharField(blank=True, max_length=300, verbose_name='reason returned')),
                 ('unplaced', models.JSONField(blank=True, default=list, verbose_name='guards without a seat')),
@@ -211,7 +212,7 @@ class Migration(migrations.Migration):
             name='TrainingRoster',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quarter', models.CharField(max_length=6, validators=[guards.models.quarter_validator], verbose_name='quarter')),
+                ('quarter', models.CharField(max_length=6, validators=[config.validators.quarter_validator], verbose_name='quarter')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned'), ('approved', 'Approved'), ('locked', 'Locked')], default='draft', max_length=16, verbose_name='status')),
                 ('return_reason', models.CharField(blank=True, max_length=300, verbose_name='reason returned')),
                 ('unplaced', models.JSONField(blank=True, default=list, verbose_name='guards without a seat')),
@@ -232,7 +233,7 @@ class Migration(migrations.Migration):
             name='TrainingSession',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quarter', models.CharField(help_text='For example 2027Q1.', max_length=6, validators=[guards.models.quarter_validator], verbose_name='quarter')),
+                ('quarter', models.CharField(help_text='For example 2027Q1.', max_length=6, validators=[config.validators.quarter_validator], verbose_name='quarter')),
                 ('held_on', models.DateField(verbose_name='date')),
                 ('place', models.CharField(max_length=120, verbose_name='place')),
                 ('subject_areas', models.JSONField(default=list, verbose_name='subject areas')),
@@ -290,7 +291,7 @@ class Migration(migrations.Migration):
             name='Assessment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quarter', models.CharField(max_length=6, validators=[guards.models.quarter_validator], verbose_name='quarter')),
+                ('quarter', models.CharField(max_length=6, validators=[config.validators.quarter_validator], verbose_name='quarter')),
                 ('score', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='score')),
                 ('components', models.JSONField(default=dict, verbose_name='components')),
                 ('outcome', models.CharField(choices=[('pass', 'Pass'), ('warning', 'Warning'), ('remove', 'Remove')], max_length=16, verbose_name='outcome')),

@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from bulletins.models import CaseFigure
-from guards.models import CertificateExam, PayoutLine, PayoutRun, PointEntry
+from rewards.models import PayoutLine, PayoutRun, PointEntry
+from training.models import CertificateExam
 from patrol.models import CheckIn, Patrol, VenueInspection
 from tests import factories as f
 from tests.factories import local_dt

@@ -1,6 +1,6 @@
 import pytest
 
-from guards.models import PointRule
+from rewards.models import PointRule
 
 
 @pytest.fixture(autouse=True)

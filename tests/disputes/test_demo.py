@@ -1,10 +1,11 @@
 """The demo history: Gucheng-like figures, consistent rows, idempotent."""
 import pytest
+from django.utils import timezone
 
 from disputes.demo import seed_disputes
 from disputes.models import Dispute, Tip
 from disputes.selectors import dispute_list_overdue
-from guards.models import PointEntry
+from rewards.models import PointEntry
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +31,20 @@ def test_seed_disputes_figures_and_idempotence(township, point_rules):
         assert d.follow_ups.count() == 2
     assert dispute_list_overdue().count() < 10
     assert seed_disputes(seed=7) == {}
+
+
+def test_seed_disputes_dates_are_the_office_days(township, point_rules, time_machine):
+    # seeded at 00:30 in the office, when the date in UTC is still the day before
+    time_machine.move_to(f.local_dt(2027, 1, 4, 0, 30), tick=False)
+    officer = f.OfficerFactory()
+    for p in [f.LiaisonPointFactory(township=township, responsible_officer=officer) for _ in range(3)]:
+        f.GuardFactory.create_batch(3, liaison_point=p)
+
+    seed_disputes(seed=7)
+
+    hazards = list(Tip.objects.exclude(rectification_due=None))
+    assert hazards
+    assert all((t.rectification_due - timezone.localtime(t.received_at).date()).days in (3, 7, 14) for t in hazards)
+    solved = list(Tip.objects.exclude(case_number=""))
+    assert solved
+    assert all(t.case_number.startswith(f"鄂公刑{timezone.localtime(t.received_at).year}") for t in solved)

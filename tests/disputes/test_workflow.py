@@ -24,7 +24,7 @@ from disputes.services import (
     tip_start_dispute,
     tip_transition,
 )
-from guards.models import PointEntry
+from rewards.models import PointEntry
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -112,12 +112,14 @@ def test_report_with_bad_input_saves_nothing(officer, point):
     assert not Dispute.objects.exists()
 
 
-def test_resolve_schedules_follow_ups_and_credits_helping_guard(officer, point, guard, point_rules):
+def test_resolve_schedules_follow_ups_and_credits_helping_guard(officer, point, guard, point_rules, time_machine):
+    # resolved on Monday 4 January 2027 at 00:30 in the office (still Sunday 3 January in UTC): the
+    # follow-ups count from the office's day
+    time_machine.move_to(f.local_dt(2027, 1, 4, 0, 30), tick=False)
     dispute = _dispute(S.MEDIATING, point)
     dispute_transition(dispute=dispute, to=S.RESOLVED, by=officer, agreement="Shake hands", helped_by=guard)
-    today = timezone.localdate()
     assert sorted(dispute.follow_ups.values_list("after_days", "due_on")) == [
-        (7, today + datetime.timedelta(days=7)), (30, today + datetime.timedelta(days=30))]
+        (7, datetime.date(2027, 1, 11)), (30, datetime.date(2027, 2, 3))]
     entry = PointEntry.objects.get(guard=guard, kind="dispute")
     assert entry.points == 3 and entry.source_id == dispute.pk
 

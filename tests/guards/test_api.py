@@ -3,6 +3,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from accounts.models import User
 from guards.models import Guard, SecurityCompany
@@ -11,7 +13,13 @@ from tests.factories import make_national_id
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+@pytest.fixture
+def today():
+    """Today in the office's time zone, the clock frozen at the current moment for the test, so "yesterday"
+    and the API's own "today" cannot straddle midnight (and follow --clock, which a module-level
+    date.today(), read at import, did not)."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield timezone.localdate()
 
 
 def fresh(user):
@@ -40,9 +48,9 @@ def far_point(db, point):
 # --- companies ---------------------------------------------------------------------------------
 
 
-def test_company_list_when_officer_shows_counts(api_for, officer, company, other_company, guard, point):
+def test_company_list_when_officer_shows_counts(api_for, officer, company, other_company, guard, point, today):
     # given company A: 1 valid (the fixture guard), 1 expired, 1 without certificate, 1 removed
-    f.GuardFactory(company=company, liaison_point=point, certificate_expires_on=TODAY - datetime.timedelta(days=1))
+    f.GuardFactory(company=company, liaison_point=point, certificate_expires_on=today - datetime.timedelta(days=1))
     f.GuardFactory(company=company, liaison_point=point, certificate_status=Guard.CertificateStatus.NONE, certificate_expires_on=None)
     f.GuardFactory(company=company, liaison_point=point, status=Guard.Status.REMOVED)
 

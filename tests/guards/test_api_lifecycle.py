@@ -8,30 +8,14 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import User
-from guards.models import (
-    Assessment,
-    CertificateExam,
-    Equipment,
-    EquipmentRecall,
-    Guard,
-    PayoutRun,
-    PointEntry,
-    PointRule,
-    RosterEntry,
-    TrainingRoster,
-    TrainingSession,
-)
-from guards.services import (
-    equipment_issue,
-    exam_record,
-    guard_remove,
-    payout_compute,
-    points_award,
-    roster_approve,
-    roster_compile,
-    roster_submit,
-    training_session_save,
-)
+from assessments.models import Assessment, Equipment, EquipmentRecall
+from guards.models import Guard
+from rewards.models import PayoutRun, PointEntry, PointRule
+from training.models import CertificateExam, RosterEntry, TrainingRoster, TrainingSession
+from assessments.services import equipment_issue
+from guards.services import guard_remove
+from rewards.services import payout_compute, points_award
+from training.services import exam_record, roster_approve, roster_compile, roster_submit, training_session_save
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -42,12 +26,14 @@ AFTER_SESSIONS = datetime.date(2027, 1, 20)
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(time_machine):
+    """The whole clock frozen on TODAY (10:00 in the office's time zone), not only timezone.localdate():
+    timestamps, date.today() and factory defaults agree with it on every date the suite runs."""
+    time_machine.move_to(f.local_dt(TODAY.year, TODAY.month, TODAY.day, 10), tick=False)
 
 
-def set_today(monkeypatch, day):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: day)
+def set_today(time_machine, day):
+    time_machine.move_to(f.local_dt(day.year, day.month, day.day, 10), tick=False)
 
 
 def fresh(user):
@@ -250,7 +236,7 @@ def test_roster_move_when_manager_names_another_companys_entry_is_400(api_for, m
 # --- rosters: transitions -----------------------------------------------------------------------
 
 
-def test_roster_happy_path_move_submit_return_resubmit_approve_attend_lock(api_for, manager, officer, roster, sessions, monkeypatch):
+def test_roster_happy_path_move_submit_return_resubmit_approve_attend_lock(api_for, manager, officer, roster, sessions, time_machine):
     as_manager, as_officer = api_for(manager), api_for(officer)
     entry = roster.entries.exclude(session=sessions[2]).first()
 
@@ -269,7 +255,7 @@ def test_roster_happy_path_move_submit_return_resubmit_approve_attend_lock(api_f
 
     # after the sessions, attendance is recorded (earning training points) and the roster locked
     PointRule.objects.update_or_create(kind="training", defaults={"points": 3, "active": True})
-    set_today(monkeypatch, AFTER_SESSIONS)
+    set_today(time_machine, AFTER_SESSIONS)
     ids = list(roster.entries.values_list("pk", flat=True))
     response = as_officer.post(url(roster, "attendance"), {"attendance": {str(i): i != ids[0] for i in ids}}, format="json")
     assert response.status_code == 200, response.json()
@@ -393,9 +379,9 @@ def test_roster_move_to_a_session_of_another_quarter_is_400(api_for, manager, ro
         ({}, ""),
     ],
 )
-def test_roster_attendance_when_input_is_bad_is_400(api_for, manager, officer, roster, monkeypatch, attendance, message):
+def test_roster_attendance_when_input_is_bad_is_400(api_for, manager, officer, roster, time_machine, attendance, message):
     approved(roster, manager, officer)
-    set_today(monkeypatch, AFTER_SESSIONS)
+    set_today(time_machine, AFTER_SESSIONS)
 
     response = api_for(officer).post(url(roster, "attendance"), {"attendance": attendance}, format="json")
 
@@ -1059,24 +1045,26 @@ def test_admin_changelists_render_and_roster_actions_call_services(client_for, r
     payout_compute(month=NOV)
     equipment_issue(equipment=Equipment.objects.create(kind="radio", serial_number="R-9"), guard=f.GuardFactory(company=roster.company))
     exam_record(guard=Guard.objects.filter(company=roster.company).first(), taken_on=datetime.date(2026, 12, 1), score=80)
-    for model in ["certificateexam", "trainingsession", "trainingroster", "rosterentry", "payoutrun", "payoutline", "assessment", "equipment", "equipmentrecall"]:
-        response = client.get(f"/admin/guards/{model}/")
+    for app, model in [("training", "certificateexam"), ("training", "trainingsession"), ("training", "trainingroster"), ("training", "rosterentry"),
+                       ("rewards", "payoutrun"), ("rewards", "payoutline"), ("assessments", "assessment"), ("assessments", "equipment"),
+                       ("assessments", "equipmentrecall")]:
+        response = client.get(f"/admin/{app}/{model}/")
         assert response.status_code == 200, model
-    assert client.get(f"/admin/guards/trainingroster/{roster.pk}/change/").status_code == 200
+    assert client.get(f"/admin/training/trainingroster/{roster.pk}/change/").status_code == 200
 
     # when the submit then approve actions run
-    client.post("/admin/guards/trainingroster/", {"action": "submit", "_selected_action": [roster.pk]})
-    client.post("/admin/guards/trainingroster/", {"action": "approve", "_selected_action": [roster.pk]})
+    client.post("/admin/training/trainingroster/", {"action": "submit", "_selected_action": [roster.pk]})
+    client.post("/admin/training/trainingroster/", {"action": "approve", "_selected_action": [roster.pk]})
     roster.refresh_from_db()
     assert roster.status == "approved" and roster.decided_by == admin
     # and a refused one is reported, not raised
-    response = client.post("/admin/guards/trainingroster/", {"action": "approve", "_selected_action": [roster.pk]}, follow=True)
+    response = client.post("/admin/training/trainingroster/", {"action": "approve", "_selected_action": [roster.pk]}, follow=True)
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("kind, points", [("deduction", 5), ("absent", 1), ("patrol", -2)])
 def test_point_rule_with_the_wrong_sign_is_refused_in_the_api(api_for, officer, kind, points):
-    from guards.models import PointRule
+    from rewards.models import PointRule
 
     rule = PointRule.objects.get(kind=kind)
     response = api_for(officer).patch(f"/api/v1/point-rules/{rule.pk}/", {"points": points}, format="json")

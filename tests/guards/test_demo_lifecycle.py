@@ -1,22 +1,14 @@
-"""guards.demo_lifecycle.seed_lifecycle builds what it says on a small county, and only once."""
+"""assessments.demo.seed_lifecycle builds what it says on a small county, and only once."""
 import datetime
 
 import pytest
 from django.core import mail
 
-from guards.demo_lifecycle import seed_lifecycle
-from guards.models import (
-    Assessment,
-    CertificateExam,
-    Equipment,
-    EquipmentRecall,
-    Guard,
-    PayoutRun,
-    PointEntry,
-    RosterEntry,
-    TrainingRoster,
-    TrainingSession,
-)
+from assessments.demo import seed_lifecycle
+from assessments.models import Assessment, Equipment, EquipmentRecall
+from guards.models import Guard
+from rewards.models import PayoutRun, PointEntry
+from training.models import CertificateExam, RosterEntry, TrainingRoster, TrainingSession
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +17,10 @@ TODAY = datetime.date(2026, 11, 23)  # 2026Q4; previous quarter 2026Q3
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(time_machine):
+    """The whole clock frozen on TODAY (10:00 in the office's time zone), not only timezone.localdate():
+    timestamps, date.today() and factory defaults agree with it on every date the suite runs."""
+    time_machine.move_to(f.local_dt(TODAY.year, TODAY.month, TODAY.day, 10), tick=False)
 
 
 @pytest.fixture

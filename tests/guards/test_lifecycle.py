@@ -6,27 +6,17 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from config.exceptions import DomainError
-from guards.models import Assessment, Equipment, EquipmentRecall, Guard, PayoutLine, PointEntry, RosterEntry, TrainingRoster
+from assessments.models import Assessment, Equipment, EquipmentRecall
+from guards.models import Guard
+from rewards.models import PayoutLine, PointEntry
+from training.models import RosterEntry, TrainingRoster
 from guards.selectors import guard_deployability
-from guards.services import (
-    assessments_run,
-    equipment_issue,
-    equipment_return,
-    exam_record,
-    guard_remove,
-    payout_approve,
-    payout_compute,
-    points_award,
-    roster_approve,
-    roster_compile,
-    roster_lock,
-    roster_move_entry,
-    roster_record_attendance,
-    roster_return,
-    roster_submit,
-    training_session_save,
-)
-from guards.services.lifecycle import assessment_outcome, assessment_score, roster_notify_managers
+from assessments.services import assessments_run, equipment_issue, equipment_return
+from guards.services import guard_remove
+from rewards.services import payout_approve, payout_compute, points_award
+from training.services import exam_record, roster_approve, roster_compile, roster_lock, roster_move_entry, roster_record_attendance, roster_return, roster_submit, training_session_save
+from assessments.services import assessment_outcome, assessment_score
+from training.services import roster_notify_managers
 from patrol.models import PatrolMember
 from tests import factories as f
 
@@ -35,8 +25,10 @@ TODAY = datetime.date(2026, 12, 20)
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(time_machine):
+    """The whole clock frozen on TODAY (10:00 in the office's time zone), not only timezone.localdate():
+    timestamps, date.today() and factory defaults agree with it on every date the suite runs."""
+    time_machine.move_to(f.local_dt(TODAY.year, TODAY.month, TODAY.day, 10), tick=False)
 
 
 def session(n, capacity=10, day=None):
@@ -214,10 +206,10 @@ def test_managers_are_emailed_once_when_a_roster_awaits_them(company, sessions, 
 
 # attendance, deployability -----------------------------------------------------------------
 
-def test_attendance_credits_points_and_a_miss_blocks_deployment_until_made_up(roster, manager, officer, monkeypatch):
+def test_attendance_credits_points_and_a_miss_blocks_deployment_until_made_up(roster, manager, officer, time_machine):
     roster_submit(roster=roster, by=manager)
     roster_approve(roster=roster, by=officer)
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2027, 1, 20))
+    time_machine.move_to(f.local_dt(2027, 1, 20, 10), tick=False)
     came, missed = list(roster.entries.select_related("guard"))[:2]
     roster_record_attendance(roster=roster, attendance={came.pk: True, missed.pk: False}, by=officer)
     assert PointEntry.objects.filter(guard=came.guard, kind="training").count() == 1

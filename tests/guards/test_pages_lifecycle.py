@@ -10,30 +10,13 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from guards.models import (
-    Assessment,
-    CertificateExam,
-    Equipment,
-    EquipmentRecall,
-    Guard,
-    PayoutRun,
-    PointEntry,
-    PointRule,
-    RosterEntry,
-    TrainingRoster,
-    TrainingSession,
-)
-from guards.services import (
-    equipment_issue,
-    exam_record,
-    payout_approve,
-    payout_compute,
-    points_award,
-    roster_approve,
-    roster_compile,
-    roster_submit,
-    training_session_save,
-)
+from assessments.models import Assessment, Equipment, EquipmentRecall
+from guards.models import Guard
+from rewards.models import PayoutRun, PointEntry, PointRule
+from training.models import CertificateExam, RosterEntry, TrainingRoster, TrainingSession
+from assessments.services import equipment_issue
+from rewards.services import payout_approve, payout_compute, points_award
+from training.services import exam_record, roster_approve, roster_compile, roster_submit, training_session_save
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +26,10 @@ TODAY = datetime.date(2026, 12, 20)
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def _today(time_machine):
+    """The whole clock frozen on TODAY (10:00 in the office's time zone), not only timezone.localdate():
+    timestamps, date.today() and factory defaults agree with it on every date the suite runs."""
+    time_machine.move_to(f.local_dt(TODAY.year, TODAY.month, TODAY.day, 10), tick=False)
 
 
 def make_session(n, *, capacity=50, quarter=Q, day=None):
@@ -269,10 +254,10 @@ def test_return_without_reason_shows_field_error_and_changes_nothing(client_for,
     assert roster.status == "submitted" and roster.return_reason == ""
 
 
-def test_officer_records_attendance_and_locks(client_for, officer, manager, roster, monkeypatch):
+def test_officer_records_attendance_and_locks(client_for, officer, manager, roster, time_machine):
     roster_submit(roster=roster, by=manager)
     roster_approve(roster=roster, by=officer)
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2027, 1, 31))
+    time_machine.move_to(f.local_dt(2027, 1, 31, 10), tick=False)
     client = client_for(officer)
     page = client.get(f"/guards/rosters/{roster.pk}/")
     rows = page.context["attendance_rows"]
@@ -634,7 +619,7 @@ def test_payout_pages_query_count_is_flat(client_for, officer, manager, company,
 
 
 def test_assessments_query_count_is_flat(client_for, officer, company, django_assert_num_queries):
-    from guards.services import assessments_run
+    from assessments.services import assessments_run
 
     f.GuardFactory.create_batch(2, company=company)
     assessments_run(quarter="2026Q3")

@@ -1,8 +1,10 @@
 import datetime
 
-from guards.models import Guard, PointEntry, PointRule
-from guards.selectors import guard_deployability, guard_points_total
-from guards.services import points_award, points_revoke
+from guards.models import Guard
+from rewards.models import PointEntry, PointRule
+from guards.selectors import guard_deployability
+from rewards.selectors import guard_points_total
+from rewards.services import points_award, points_revoke
 from tests import factories as f
 
 

@@ -6,9 +6,10 @@ import math
 import pytest
 
 from config.dates import parse_quarter, quarter_of
-from guards.models import Guard, RosterEntry, TrainingRoster
-from guards.services import training_session_save
-from guards.tasks import rosters_compile_task
+from guards.models import Guard
+from training.models import RosterEntry, TrainingRoster
+from training.services import training_session_save
+from training.tasks import rosters_compile_task
 from tests import factories as f
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

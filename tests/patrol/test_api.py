@@ -578,6 +578,9 @@ def test_patrol_geojson_for_week(api_for, officer, point, guard):
     assert props["url"].endswith(f"/patrols/{with_area.pk}/")
 
 
+# "this week" read by the test and by the API is one week: frozen on a Monday just after midnight
+# in the office, which is still Sunday (the week before) in UTC
+@time_machine.travel(datetime.datetime(2027, 1, 4, 0, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8))), tick=False)
 def test_patrol_geojson_without_week_is_this_week_and_scoped(api_for, guard, point):
     now = timezone.now()
     this_week = f.PatrolFactory(liaison_point=point, planned_start=now, planned_end=now + datetime.timedelta(hours=1))

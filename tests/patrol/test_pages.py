@@ -255,7 +255,9 @@ def test_zone_helper_preselects_the_proposed_team(client_for, officer, township)
 
 # recurring plans ---------------------------------------------------------------------------
 
-def test_plan_create_makes_four_weeks_and_reports_skipped_guards(client_for, officer, point, guard, company):
+def test_plan_create_makes_four_weeks_and_reports_skipped_guards(client_for, officer, point, guard, company, time_machine):
+    # "today" read here and by the view is one day: frozen on a Monday just after midnight (Sunday in UTC)
+    time_machine.move_to(f.local_dt(2027, 1, 4, 0, 30), tick=False)
     soon = timezone.localdate() + datetime.timedelta(days=10)
     expiring = f.GuardFactory(company=company, liaison_point=point, name="Sun Expiring", certificate_expires_on=soon)
     data = {
@@ -541,7 +543,7 @@ def test_phone_page_query_count_is_flat(client_for, guard, point, company, djang
 
 def test_week_page_caps_a_province_sized_week_and_lists_only_points_below_minimum(client_for, officer, township, monkeypatch):
     # given more patrols and points than one page lists (limits lowered for the test)
-    import patrol.views as views
+    import patrol.views.week as views
     from tests import factories as f
     from tests.factories import local_dt
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from config.exceptions import DomainError
-from guards.models import Guard, PointEntry
+from guards.models import Guard
+from rewards.models import PointEntry
 from patrol.models import CheckIn, Patrol, PatrolCheckpoint
 from patrol.services import (
     checkin_mark,

@@ -16,7 +16,7 @@ from accounts.demo import DEMO_PASSWORD
 from bulletins.demo import seed_bulletins
 from disputes.demo import seed_disputes
 from guards.demo import seed_guards
-from guards.demo_lifecycle import seed_lifecycle
+from assessments.demo import seed_lifecycle
 from guards.models import Guard
 from guards.services import guards_reattach
 from liaison_points.demo import SCALES, demo_password_hash, seed_liaison_points

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("assessments/", views.assessment_list, name="assessment-list"),
+    path("assessments/run/", views.assessment_run, name="assessment-run"),
+    path("assessments/apply/", views.assessment_apply, name="assessment-apply"),
+    path("equipment/", views.equipment_list, name="equipment-list"),
+    path("equipment/add/", views.equipment_add, name="equipment-add"),
+    path("equipment/<int:pk>/issue/", views.equipment_issue, name="equipment-issue"),
+    path("equipment/<int:pk>/return/", views.equipment_return, name="equipment-return"),
+]

@@ -1,0 +1,181 @@
+"""Intake and routing: a dispute or tip is recorded and routed to the liaison point responsible for
+its place; an officer may hand a dispute on to another point."""
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.exceptions import DomainError
+from disputes.models import Dispute, DisputeEvent, Tip, TipAttachment
+from disputes.services._shared import PHONE, enqueue, event, full_clean, lock, reporting_guard, save
+from disputes.services.attachments import attachment_save, attachments_validate
+from liaison_points.models import LiaisonPoint
+from liaison_points.selectors import liaison_point_route
+
+
+def due_dates(*, category: str, start: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """(first response due, resolution due) for a dispute of `category` reported at `start`:
+    DISPUTE_FIRST_RESPONSE_HOURS / DISPUTE_RESOLUTION_DAYS, overridden per category by
+    DISPUTE_DUE_BY_CATEGORY."""
+    custom = settings.DISPUTE_DUE_BY_CATEGORY.get(category, {})
+    hours = custom.get("first_response_hours", settings.DISPUTE_FIRST_RESPONSE_HOURS)
+    days = custom.get("resolution_days", settings.DISPUTE_RESOLUTION_DAYS)
+    return start + datetime.timedelta(hours=hours), start + datetime.timedelta(days=days)
+
+
+def _clean_parties(parties, errors: dict) -> list[dict]:
+    cleaned = []
+    for i, party in enumerate(parties or []):
+        if not isinstance(party, dict):
+            errors.setdefault("parties", []).append(_("Party %(n)s must have a name and an optional phone.") % {"n": i + 1})
+            continue
+        name = str(party.get("name") or "").strip()
+        phone = str(party.get("phone") or "").strip()
+        role = str(party.get("role") or "").strip()
+        if not name or len(name) > 64:
+            errors.setdefault("parties", []).append(_("Party %(n)s needs a name of at most 64 characters.") % {"n": i + 1})
+        elif phone and not PHONE.match(phone):
+            errors.setdefault("parties", []).append(_("The phone of %(name)s is not a phone number.") % {"name": name})
+        else:
+            cleaned.append({"name": name, "phone": phone, "role": role[:32]})
+    if len(cleaned) > 20:
+        errors.setdefault("parties", []).append(_("At most 20 parties."))
+    return cleaned
+
+
+def _officer_kind(kind: str | None, *, default: str, guard_kind: str, field: str, errors: dict) -> str:
+    """The reporter/source kind an officer chose (else `default`); an officer cannot pose as a guard."""
+    kind = kind or default
+    if kind == guard_kind:
+        errors[field] = [_("A guard reports from their own account.")]
+    return kind
+
+
+@transaction.atomic
+def dispute_report(
+    *,
+    by,
+    category: str,
+    title: str,
+    place: str,
+    latitude=None,
+    longitude=None,
+    description: str = "",
+    parties: Iterable[dict] = (),
+    reported_by_kind: str | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reported_at: datetime.datetime | None = None,
+) -> Dispute:
+    """Record a new dispute and route it to the liaison point responsible for its place.
+
+    A guard reports as themselves (a missing position falls back to their post); an officer enters
+    one for themselves or a resident. Raises ValidationError with field errors; nothing is saved then."""
+    errors: dict[str, list[str]] = {}
+    guard = reporting_guard(by, refusal=_("Only officers and guards may report disputes."))
+    if guard is not None:
+        reported_by_kind = Dispute.ReporterKind.GUARD
+        if latitude in (None, "") or longitude in (None, ""):
+            latitude, longitude = guard.post_latitude, guard.post_longitude
+    else:
+        reported_by_kind = _officer_kind(
+            reported_by_kind, default=Dispute.ReporterKind.OFFICER, guard_kind=Dispute.ReporterKind.GUARD,
+            field="reported_by_kind", errors=errors,
+        )
+    if latitude in (None, "") or longitude in (None, ""):
+        errors["latitude"] = [_("Give the position of the dispute (click the map or type the coordinates).")]
+    cleaned_parties = _clean_parties(parties, errors)
+    reported_at = reported_at or timezone.now()
+    first_due, resolution_due = due_dates(category=category, start=reported_at)
+    dispute = Dispute(
+        category=category, title=(title or "").strip(), description=description or "", parties=cleaned_parties,
+        place=(place or "").strip(), latitude=latitude, longitude=longitude, reported_by_kind=reported_by_kind,
+        reporting_guard=guard, reporter_name=reporter_name or "", reporter_phone=reporter_phone or "",
+        created_by=by, reported_at=reported_at, first_response_due=first_due, resolution_due=resolution_due,
+    )
+    full_clean(dispute, errors, exclude=["liaison_point", "parties"])
+    dispute.liaison_point = liaison_point_route(latitude=dispute.latitude, longitude=dispute.longitude)
+    save(dispute, by)
+    event(dispute.pk, DisputeEvent.Kind.REPORTED, by, to_status=dispute.status, to_point=dispute.liaison_point,
+          note=_("Routed automatically to %(point)s.") % {"point": dispute.liaison_point} if dispute.liaison_point else "")
+    from disputes.tasks import dispute_notify_point_task
+
+    enqueue(dispute_notify_point_task, dispute_id=dispute.pk)
+    return dispute
+
+
+@transaction.atomic
+def tip_report(
+    *,
+    by,
+    kind: str,
+    text: str,
+    place: str,
+    latitude=None,
+    longitude=None,
+    source_kind: str | None = None,
+    volunteer_name: str = "",
+    volunteer_phone: str = "",
+    files: Iterable = (),
+    received_at: datetime.datetime | None = None,
+) -> Tip:
+    """Record a tip. A guard is its own source; an officer enters a volunteer's tip (name and phone
+    kept for officers only). Attachments are checked before anything is written."""
+    errors: dict[str, list[str]] = {}
+    guard = reporting_guard(by, refusal=_("Only officers and guards may report tips."))
+    if guard is not None:
+        source_kind = Tip.SourceKind.GUARD
+        volunteer_name = volunteer_phone = ""
+    else:
+        source_kind = _officer_kind(
+            source_kind, default=Tip.SourceKind.VOLUNTEER, guard_kind=Tip.SourceKind.GUARD, field="source_kind", errors=errors,
+        )
+        if source_kind != Tip.SourceKind.GUARD and not (volunteer_name or "").strip():
+            errors["volunteer_name"] = [_("Name the volunteer who passed the tip on.")]
+    if volunteer_phone and not PHONE.match(volunteer_phone.strip()):
+        errors["volunteer_phone"] = [_("This is not a phone number.")]
+    if (latitude in (None, "")) != (longitude in (None, "")):
+        errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
+    checked = attachments_validate(files, errors)
+    tip = Tip(
+        kind=kind, text=(text or "").strip(), place=(place or "").strip(),
+        latitude=latitude if latitude not in ("",) else None, longitude=longitude if longitude not in ("",) else None,
+        source_kind=source_kind, source_guard=guard, volunteer_name=(volunteer_name or "").strip(),
+        volunteer_phone=(volunteer_phone or "").strip(), created_by=by, received_at=received_at or timezone.now(),
+    )
+    full_clean(tip, errors, exclude=["liaison_point"])
+    if tip.latitude is not None:
+        tip.liaison_point = liaison_point_route(latitude=tip.latitude, longitude=tip.longitude)
+    elif guard is not None:
+        tip.liaison_point = guard.liaison_point
+    save(tip, by)
+    for upload, content_type in checked:
+        attachment_save(tip, upload, content_type, by, TipAttachment.Purpose.REPORT)
+    from disputes.tasks import tip_notify_point_task
+
+    enqueue(tip_notify_point_task, tip_id=tip.pk)
+    return tip
+
+
+@transaction.atomic
+def dispute_reassign(*, dispute: Dispute, point: LiaisonPoint, by, reason: str) -> Dispute:
+    """Hand a dispute to another liaison point; the reason goes on the timeline."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the dispute moves to another point.")]})
+    if not point.active:
+        raise ValidationError({"liaison_point": [_("This liaison point is closed.")]})
+    locked = lock(dispute)
+    if locked.status == Dispute.Status.MERGED:
+        raise DomainError(_("A merged dispute cannot be reassigned."), conflict=True)
+    if locked.liaison_point_id == point.pk:
+        raise ValidationError({"liaison_point": [_("The dispute is already at this point.")]})
+    old = locked.liaison_point
+    locked.liaison_point = point
+    save(locked, by, reason=reason.strip()[:100])
+    event(locked.pk, DisputeEvent.Kind.REASSIGNED, by, note=reason.strip(), from_point=old, to_point=point)
+    dispute.refresh_from_db()
+    return dispute

@@ -1,0 +1,81 @@
+"""A patrol's life: planned → under way → done, or cancelled with a reason. Each step is a locked
+compare-and-set, so a double click or a retried request cannot apply a transition twice."""
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.exceptions import DomainError
+from patrol.models import CheckIn, Patrol, PublicityTopic
+from patrol.services.rollcall import attendance_credit
+
+
+def _transition(patrol: Patrol, *, allowed_from: tuple[str, ...], to: str, by, **changes) -> Patrol:
+    """Move `patrol` to `to` if it is still in one of `allowed_from`. The row is locked first, so of
+    two concurrent requests (a double click, a retry) only one applies; the other gets a 409."""
+    locked = Patrol.objects.select_for_update().get(pk=patrol.pk)
+    if locked.status not in allowed_from:
+        raise DomainError(
+            _("This patrol is %(status)s; it cannot become %(target)s.")
+            % {"status": locked.get_status_display(), "target": dict(Patrol.Status.choices)[to]},
+            conflict=True,
+        )
+    locked.status = to
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked._history_user = by
+    locked.save()
+    patrol.refresh_from_db()
+    return patrol
+
+
+@transaction.atomic
+def patrol_start(*, patrol: Patrol, by=None, at: datetime.datetime | None = None) -> Patrol:
+    return _transition(patrol, allowed_from=(Patrol.Status.PLANNED,), to=Patrol.Status.UNDER_WAY, by=by, actual_start=at or timezone.now())
+
+
+@transaction.atomic
+def patrol_finish(
+    *, patrol: Patrol, by=None, at: datetime.datetime | None = None, publicity_topics: Iterable[str] = (),
+    people_reached: int = 0, notes: str | None = None,
+) -> Patrol:
+    """End a patrol: members who never checked in are marked absent, those present or late earn
+    their patrol points."""
+    topics = list(dict.fromkeys(publicity_topics))
+    errors = {}
+    if unknown := [t for t in topics if t not in PublicityTopic.values]:
+        errors["publicity_topics"] = [_("Unknown publicity topic(s): %(t)s.") % {"t": ", ".join(map(str, unknown))}]
+    if people_reached is None or int(people_reached) < 0:
+        errors["people_reached"] = [_("People reached cannot be negative.")]
+    if people_reached and not topics:
+        errors["publicity_topics"] = [_("Say which publicity was done for the people reached.")]
+    at = at or timezone.now()
+    if patrol.actual_start and at < patrol.actual_start:
+        errors["actual_end"] = [_("The patrol cannot end before it started.")]
+    if errors:
+        raise ValidationError(errors)
+    changes = {"actual_end": at, "publicity_topics": topics, "people_reached": int(people_reached)}
+    if notes is not None:
+        changes["notes"] = notes
+    patrol = _transition(patrol, allowed_from=(Patrol.Status.UNDER_WAY,), to=Patrol.Status.DONE, by=by, **changes)
+    checked = set(patrol.check_ins.values_list("guard_id", flat=True))
+    CheckIn.objects.bulk_create(
+        CheckIn(patrol=patrol, guard_id=guard_id, at=at, status=CheckIn.Status.ABSENT, source=CheckIn.Source.AUTO)
+        for guard_id in patrol.members.exclude(guard_id__in=checked).values_list("guard_id", flat=True)
+    )
+    for guard_id, status in patrol.check_ins.values_list("guard_id", "status"):
+        attendance_credit(patrol=patrol, guard_id=guard_id, status=status)
+    return patrol
+
+
+@transaction.atomic
+def patrol_cancel(*, patrol: Patrol, reason: str, by=None) -> Patrol:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give a reason for cancelling the patrol.")]})
+    return _transition(
+        patrol, allowed_from=(Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY), to=Patrol.Status.CANCELLED, by=by, cancel_reason=reason[:200]
+    )

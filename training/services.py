@@ -1,0 +1,295 @@
+"""Training writes: certificate exams, sessions, quarterly rosters (compile, move, submit, approve,
+return, attendance, lock) and the managers' notices."""
+import datetime
+import logging
+import math
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from accounts.permissions import require_officer, require_officer_or_manager_of
+from config.dates import parse_quarter, previous_quarter
+from config.exceptions import DomainError
+from guards.models import Guard, SecurityCompany
+from rewards.models import PointRule
+from rewards.services import points_award, points_revoke
+from training.models import (
+    CertificateExam,
+    RosterEntry,
+    TrainingRoster,
+    TrainingSession,
+)
+
+log = logging.getLogger(__name__)
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def exam_record(*, guard: Guard, taken_on: datetime.date, score: int, by=None) -> CertificateExam:
+    """Record a monthly exam result. A pass (score ≥ CERT_EXAM_PASS_MARK) issues or renews the
+    guard certificate for CERT_VALID_YEARS from the exam date."""
+    errors = {}
+    try:
+        score = int(score)
+        if not 0 <= score <= 100:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["score"] = [_("The score is a whole number from 0 to 100.")]
+    if taken_on and taken_on > timezone.localdate():
+        errors["taken_on"] = [_("An exam cannot be recorded before it is taken.")]
+    if errors:
+        raise ValidationError(errors)
+    passed = score >= settings.CERT_EXAM_PASS_MARK
+    exam = CertificateExam.objects.create(guard=guard, taken_on=taken_on, score=score, passed=passed)
+    if passed:
+        expires = add_years(taken_on, settings.CERT_VALID_YEARS) - datetime.timedelta(days=1)
+        if not guard.certificate_expires_on or guard.certificate_expires_on < expires or guard.certificate_status != Guard.CertificateStatus.VALID:
+            guard.certificate_status = Guard.CertificateStatus.VALID
+            guard.certificate_issued_on = taken_on
+            guard.certificate_expires_on = expires
+            guard.certificate_number = guard.certificate_number or f"BA{taken_on:%Y}{guard.pk:07d}"
+            guard._history_user = by
+            guard.save(update_fields=["certificate_status", "certificate_issued_on", "certificate_expires_on", "certificate_number", "updated_at"])
+    return exam
+
+
+@transaction.atomic
+def training_session_save(*, session: TrainingSession | None = None, **fields) -> TrainingSession:
+    session = session or TrainingSession()
+    for name, value in fields.items():
+        setattr(session, name, value)
+    if session.quarter:
+        try:
+            session.quarter = parse_quarter(session.quarter)[0]
+        except ValueError:
+            pass  # full_clean reports it
+    session.full_clean()
+    if session.pk:
+        seated = session.entries.count()
+        if session.capacity < seated:
+            raise ValidationError({"capacity": [_("%(n)d guards are already seated in this session.") % {"n": seated}]})
+    session.save()
+    return session
+
+
+def _seat_counts(session_ids) -> dict[int, int]:
+    rows = RosterEntry.objects.filter(session_id__in=session_ids).values("session_id").annotate(n=Count("id"))
+    return {r["session_id"]: r["n"] for r in rows}
+
+
+@transaction.atomic
+def roster_compile(*, company: SecurityCompany, quarter: str, today: datetime.date | None = None) -> TrainingRoster:
+    """Place every active guard of `company` in one of the quarter's sessions that is still to come.
+
+    Respects each session's capacity across companies, puts at most ROSTER_MAX_SHARE of the
+    company's guards in any one session, and spreads guards of the same post over different sessions
+    so no post is left empty by one session. Re-running adds only guards not yet placed and drops
+    guards no longer active; a submitted, approved or locked roster is never changed."""
+    label, _first, _last = parse_quarter(quarter)
+    today = today or timezone.localdate()
+    roster, created = TrainingRoster.objects.select_for_update().get_or_create(company=company, quarter=label)
+    if not roster.editable:
+        return roster
+    sessions = list(TrainingSession.objects.filter(quarter=label, held_on__gte=today).order_by("held_on", "id"))
+    guards = list(Guard.objects.filter(company=company, status=Guard.Status.ACTIVE).order_by("post", "id"))
+    active_ids = {g.pk for g in guards}
+    roster.entries.exclude(guard_id__in=active_ids).filter(attended__isnull=True).delete()
+    existing = list(roster.entries.select_related("guard", "session"))
+    placed = {e.guard_id for e in existing}
+    seats = _seat_counts([s.pk for s in sessions])
+    company_in = defaultdict(int)
+    post_in = defaultdict(int)
+    for e in existing:
+        company_in[e.session_id] += 1
+        post_in[(e.guard.post, e.session_id)] += 1
+    cap = max(1, math.ceil(settings.ROSTER_MAX_SHARE * len(guards)))
+    missed_before = set(
+        RosterEntry.objects.filter(roster__company=company, roster__quarter=previous_quarter(label), attended=False)
+        .values_list("guard_id", flat=True)
+    )
+    new, unplaced = [], []
+    for guard in guards:
+        if guard.pk in placed:
+            continue
+        options = [s for s in sessions if seats.get(s.pk, 0) < s.capacity and company_in[s.pk] < cap]
+        if not options:
+            unplaced.append(guard.pk)
+            continue
+        best = min(options, key=lambda s: (post_in[(guard.post, s.pk)], company_in[s.pk], seats.get(s.pk, 0) / s.capacity, s.held_on, s.pk))
+        seats[best.pk] = seats.get(best.pk, 0) + 1
+        company_in[best.pk] += 1
+        post_in[(guard.post, best.pk)] += 1
+        new.append(RosterEntry(roster=roster, guard=guard, session=best, carried_over=guard.pk in missed_before))
+    bulk_create_with_history(new, RosterEntry, default_change_reason="compiled")
+    roster.unplaced = unplaced
+    roster.save(update_fields=["unplaced"])
+    if created or new:
+        _notify_managers(roster)
+    return roster
+
+
+def rosters_compile(*, quarter: str, today: datetime.date | None = None) -> list[TrainingRoster]:
+    """Compile the quarter's roster of every active company (each in its own transaction)."""
+    return [
+        roster_compile(company=c, quarter=quarter, today=today)
+        for c in SecurityCompany.objects.filter(active=True, guards__status=Guard.Status.ACTIVE).distinct().order_by("name")
+    ]
+
+
+def _notify_managers(roster: TrainingRoster) -> None:
+    """Tell the company's managers that a roster awaits them, once per time it becomes theirs
+    (compiled, or returned). The task claims manager_notified_at before sending."""
+    TrainingRoster.objects.filter(pk=roster.pk).update(manager_notified_at=None)
+    from training.tasks import roster_notify_managers_task
+
+    roster_id = roster.pk
+    transaction.on_commit(lambda: _enqueue(roster_notify_managers_task, roster_id=roster_id))
+
+
+def _enqueue(task, **kwargs) -> None:
+    try:
+        task.delay(**kwargs)
+    except Exception:  # the broker is down: the marker stays unset and the periodic sweep retries
+        log.warning("Could not enqueue %s%r; the periodic sweep will retry.", task.name, kwargs, exc_info=True)
+
+
+def roster_notify_managers(*, roster_id: int) -> int:
+    """Email the managers of a roster's company. At most once per hand-over: the marker column is
+    claimed with a conditional update before sending. Returns the number of messages sent."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    claimed = TrainingRoster.objects.filter(pk=roster_id, manager_notified_at__isnull=True, status__in=["draft", "returned"]).update(
+        manager_notified_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    roster = TrainingRoster.objects.select_related("company").get(pk=roster_id)
+    recipients = [m.user.email for m in roster.company.managers.select_related("user") if m.user.email]
+    if not recipients:
+        return 0
+    context = {"roster": roster, "entry_count": roster.entries.count(), "site_url": settings.SITE_URL}
+    send_mail(
+        render_to_string("emails/roster_awaiting_subject.txt", context).strip(),
+        render_to_string("emails/roster_awaiting_body.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        recipients,
+    )
+    return len(recipients)
+
+
+def _roster_transition(roster: TrainingRoster, *, allowed_from, to, **changes) -> TrainingRoster:
+    locked = TrainingRoster.objects.select_for_update().get(pk=roster.pk)
+    if locked.status not in allowed_from:
+        raise DomainError(
+            _("This roster is %(status)s; it cannot become %(target)s.")
+            % {"status": locked.get_status_display(), "target": dict(TrainingRoster.Status.choices)[to]},
+            conflict=True,
+        )
+    locked.status = to
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.save()
+    roster.refresh_from_db()
+    return roster
+
+
+@transaction.atomic
+def roster_move_entry(*, entry: RosterEntry, session: TrainingSession, by=None) -> RosterEntry:
+    """The manager (or an officer) moves a guard to another session of the quarter with a free seat."""
+    roster = TrainingRoster.objects.select_for_update().get(pk=entry.roster_id)
+    require_officer_or_manager_of(roster.company_id, by)
+    if not roster.editable:
+        raise DomainError(_("Only a draft or returned roster can be changed."), conflict=True)
+    if session.quarter != roster.quarter:
+        raise ValidationError({"session": [_("Choose a session of quarter %(q)s.") % {"q": roster.quarter}]})
+    if session.held_on < timezone.localdate():
+        raise ValidationError({"session": [_("This session has already taken place.")]})
+    if session.pk == entry.session_id:
+        return entry
+    locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.entries.count() >= locked.capacity:
+        raise ValidationError({"session": [_("This session is full.")]})
+    company_total = roster.entries.count()
+    cap = max(1, math.ceil(settings.ROSTER_MAX_SHARE * company_total))
+    if roster.entries.filter(session=session).count() >= cap:
+        raise ValidationError({"session": [_("At most %(cap)d of the company's guards may attend one session, so posts stay covered.") % {"cap": cap}]})
+    entry.session = session
+    entry._history_user = by
+    entry.save(update_fields=["session"])
+    return entry
+
+
+@transaction.atomic
+def roster_submit(*, roster: TrainingRoster, by=None) -> TrainingRoster:
+    require_officer_or_manager_of(roster.company_id, by)
+    return _roster_transition(roster, allowed_from=("draft", "returned"), to="submitted", submitted_at=timezone.now(), return_reason="")
+
+
+@transaction.atomic
+def roster_approve(*, roster: TrainingRoster, by=None) -> TrainingRoster:
+    require_officer(by)
+    return _roster_transition(roster, allowed_from=("submitted",), to="approved", decided_at=timezone.now(), decided_by=by)
+
+
+@transaction.atomic
+def roster_return(*, roster: TrainingRoster, reason: str, by=None) -> TrainingRoster:
+    require_officer(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the roster is returned.")]})
+    roster = _roster_transition(roster, allowed_from=("submitted",), to="returned", decided_at=timezone.now(), decided_by=by, return_reason=reason[:300])
+    _notify_managers(roster)
+    return roster
+
+
+@transaction.atomic
+def roster_record_attendance(*, roster: TrainingRoster, attendance: dict[int, bool], by=None) -> int:
+    """Record who attended (entry id → True/False) for sessions that have taken place. Attending
+    earns training points and clears a missed quarter; missing it marks the guard as owing training
+    (not deployable until a later session is attended)."""
+    require_officer(by)
+    if roster.status != TrainingRoster.Status.APPROVED:
+        raise DomainError(_("Attendance is recorded on an approved roster that is not yet locked."), conflict=True)
+    entries = {e.pk: e for e in roster.entries.select_related("session", "guard").filter(pk__in=attendance)}
+    if unknown := set(map(int, attendance)) - set(entries):
+        raise ValidationError({"attendance": [_("Unknown roster entries: %(ids)s.") % {"ids": ", ".join(map(str, sorted(unknown)))}]})
+    today = timezone.localdate()
+    for entry_id, attended in attendance.items():
+        entry = entries[int(entry_id)]
+        if entry.session.held_on > today:
+            raise ValidationError({"attendance": [_("%(name)s's session has not taken place yet.") % {"name": entry.guard.name}]})
+        entry.attended = bool(attended)
+        entry._history_user = by
+        entry.save(update_fields=["attended"])
+        guard = entry.guard
+        if entry.attended:
+            points_award(guard_id=guard.pk, kind=PointRule.Kind.TRAINING_ATTENDED, source=entry, occurred_on=entry.session.held_on, reason=str(entry.session))
+            if guard.training_missed_quarter:
+                Guard.objects.filter(pk=guard.pk).update(training_missed_quarter="")
+        else:
+            points_revoke(guard_id=guard.pk, kind=PointRule.Kind.TRAINING_ATTENDED, source=entry)
+            Guard.objects.filter(pk=guard.pk).update(training_missed_quarter=roster.quarter)
+    return len(entries)
+
+
+@transaction.atomic
+def roster_lock(*, roster: TrainingRoster, by=None) -> TrainingRoster:
+    """Close the quarter's roster once every entry's attendance is known."""
+    require_officer(by)
+    if roster.entries.filter(attended__isnull=True).exists():
+        raise DomainError(_("Record attendance for every guard before locking the roster."), conflict=True)
+    return _roster_transition(roster, allowed_from=("approved",), to="locked")
