@@ -22,9 +22,22 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 
-run: demo
+# `make run` serves people, not a debugger: DEBUG is off, so a failure shows the office's own error
+# page in the user's language, never Django's debug page with its list of URL patterns. WhiteNoise
+# serves the collected static files; the secret key is made once into var/secret_key; plain http
+# on this machine, so no HTTPS redirect or secure-only cookies. `make run RUN_DEBUG=true` for debugging.
+RUN_DEBUG ?= false
+RUN_ENV = DEBUG=$(RUN_DEBUG) SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
+
+var/secret_key:
+	@mkdir -p var
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: demo var/secret_key
 	@$(PY) manage.py demo_logins
-	$(PY) manage.py runserver --noreload $(HOST)
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(RUN_ENV) $(PY) manage.py runserver --noreload $(HOST)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -20,6 +20,14 @@ def home(request):
 
 
 @require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that do not link one (admin, API docs): the site's icon."""
+    from django.templatetags.static import static
+
+    return redirect(static("favicon.svg"))
+
+
+@require_safe
 def healthz(request):
     """Liveness probe for docker compose and load balancers: 200 "ok", no login, no database."""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")

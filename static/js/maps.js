@@ -25,6 +25,12 @@
     return node;
   }
 
+  /* Tooltip content as a text node: Leaflet treats a string as HTML, so data never goes in as one. */
+  function textBox(text) {
+    return el("span", "map-tooltip-text", text);
+  }
+  JPO.textBox = textBox;
+
   function markerStyle(kind, active) {
     return {
       radius: kind === "guard" ? 6 : 8,
@@ -106,7 +112,7 @@
           },
           onEachFeature: function (feature, marker) {
             marker.bindPopup(pointPopup(feature.properties || {}, labels));
-            if (feature.properties && feature.properties.name) marker.bindTooltip(String(feature.properties.name));
+            if (feature.properties && feature.properties.name) marker.bindTooltip(textBox(feature.properties.name));
           },
         }).addTo(map);
         var n = layer.getLayers().length;
@@ -126,7 +132,7 @@
     var group = L.featureGroup();
     markers.forEach(function (m) {
       var marker = L.circleMarker([m.lat, m.lng], markerStyle(m.kind, m.active));
-      if (m.label) marker.bindTooltip(String(m.label), { permanent: markers.length > 1, direction: "top", offset: [0, -8] });
+      if (m.label) marker.bindTooltip(textBox(m.label), { permanent: markers.length > 1, direction: "top", offset: [0, -8] });
       group.addLayer(marker);
     });
     group.addTo(map);
@@ -176,7 +182,7 @@
               return L.circleMarker(latlng, style);
             },
             onEachFeature: function (feature, marker) {
-              if (feature.properties && feature.properties.name) marker.bindTooltip(String(feature.properties.name));
+              if (feature.properties && feature.properties.name) marker.bindTooltip(textBox(feature.properties.name));
             },
           }).addTo(map);
           if (marker) marker.bringToFront();
