@@ -43,6 +43,8 @@ class Scope:
 
 
 NOTHING = Scope()
+# guards.Guard.Status values that stop a guard's account (accounts imports no app above it).
+_GUARD_BLOCKED = frozenset({"suspended", "removed"})
 
 
 def scope_for(user) -> Scope:
@@ -62,7 +64,12 @@ def scope_for(user) -> Scope:
     elif user.is_guard:
         try:
             guard = user.guard_profile
-            scope = Scope(company_id=guard.company_id, guard_id=guard.pk)
+            # A suspended or removed guard's account is deactivated by guards.services; should one
+            # still be active (made before that rule, or by hand), it sees and submits nothing.
+            if guard.status in _GUARD_BLOCKED:
+                scope = NOTHING
+            else:
+                scope = Scope(company_id=guard.company_id, guard_id=guard.pk)
         except ObjectDoesNotExist:
             scope = NOTHING
     else:

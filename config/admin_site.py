@@ -8,6 +8,7 @@ OUR_APPS = ("accounts", "liaison_points", "guards", "rewards", "training", "asse
 
 
 def load_admin_modules() -> None:
+    import axes.admin  # noqa: F401  (failed sign-ins; delete an attempt to unlock the account)
     import django_celery_beat.admin  # noqa: F401
     import rest_framework.authtoken.admin  # noqa: F401
 

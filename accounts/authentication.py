@@ -1,0 +1,27 @@
+"""API tokens that expire: DRF's token, valid API_TOKEN_TTL_HOURS after it was issued. An expired
+token is deleted and refused (401); the client signs in again at /api/v1/auth/token/. Tokens are
+also deleted when the password changes or the account is deactivated (accounts/receivers.py)."""
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+
+def token_expires_at(token) -> datetime.datetime:
+    return token.created + datetime.timedelta(hours=settings.API_TOKEN_TTL_HOURS)
+
+
+def token_is_expired(token, now: datetime.datetime | None = None) -> bool:
+    return (now or timezone.now()) >= token_expires_at(token)
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if token_is_expired(token):
+            token.delete()
+            raise AuthenticationFailed(_("Token has expired; sign in again."))
+        return user, token
