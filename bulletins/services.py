@@ -21,8 +21,9 @@ from bulletins.models import (
     CaseFigure,
     WeeklyBulletin,
 )
-from config.dates import parse_iso_week, week_start
+from config.dates import in_date_range, parse_iso_week, week_start
 from config.exceptions import DomainError
+from config.queue import enqueue
 from guards.models import CompanyManager
 from liaison_points.models import Officer, Township
 
@@ -83,13 +84,12 @@ def bulletin_send(*, bulletin: WeeklyBulletin, by=None) -> int:
 
 
 def _enqueue_deliveries(ids: list[int]) -> None:
+    """One publish per delivery, never blocking or raising (config.queue); at the first failure the
+    rest stay pending too and bulletin_deliveries_sweep_task picks them all up."""
     from bulletins.tasks import bulletin_deliver_task
 
     for pk in ids:
-        try:
-            bulletin_deliver_task.delay(delivery_id=pk)
-        except Exception:  # broker down: the rows stay pending and the sweep picks them up
-            log.warning("Could not enqueue bulletin delivery %s; the sweep will retry.", pk, exc_info=True)
+        if not enqueue(bulletin_deliver_task, delivery_id=pk):
             return
 
 
@@ -206,9 +206,11 @@ def case_figure_set(*, township: Township, monday: datetime.date, count: int, by
         errors["week"] = [_("A week starts on a Monday.")]
     if monday > timezone.localdate():
         errors["week"] = [_("Figures can only be entered for a week that has begun.")]
+    elif not in_date_range(monday):
+        errors["week"] = [_("This week is outside the years the office keeps.")]
     try:
-        count = int(count)
-        if count < 0:
+        count = int(count) if len(str(count)) <= 10 else -1
+        if not 0 <= count <= MAX_CASE_COUNT:
             raise ValueError
     except (TypeError, ValueError):
         errors["count"] = [_("The count is a whole number, zero or more.")]
@@ -258,6 +260,7 @@ class ImportResult:
 
 
 REQUIRED_COLUMNS = ("week", "township", "count")
+MAX_CASE_COUNT = 2**31 - 1  # fits the count column on every database
 
 
 def case_figures_import(*, data: bytes | str, by=None) -> ImportResult:
@@ -285,38 +288,53 @@ def case_figures_import(*, data: bytes | str, by=None) -> ImportResult:
         townships[t.name.lower()] = t
     today = timezone.localdate()
     errors, rows, seen = [], {}, {}
-    for line, row in enumerate(reader, start=2):
-        week_raw, town_raw, count_raw = (str(row.get(c) or "").strip() for c in REQUIRED_COLUMNS)
-        problems = []
-        monday = None
-        try:
-            monday = parse_iso_week(week_raw) if "w" in week_raw.lower() else week_start(datetime.date.fromisoformat(week_raw))
-            if monday > today:
-                problems.append(_("week %(w)s has not begun") % {"w": week_raw})
-        except ValueError:
-            problems.append(_("week %(w)r is neither an ISO week (2026-W47) nor a date (2026-11-16)") % {"w": week_raw})
-        township = townships.get(town_raw.lower())
-        if township is None:
-            problems.append(_("unknown township %(t)r") % {"t": town_raw})
-        try:
-            count = int(count_raw)
-            if count < 0:
-                raise ValueError
-        except ValueError:
-            problems.append(_("count %(c)r is not a whole number, zero or more") % {"c": count_raw})
-        if not problems:
-            key = (township.pk, monday)
-            if key in seen:
-                problems.append(_("repeats line %(n)d (same township and week)") % {"n": seen[key]})
-            else:
-                seen[key] = line
-                rows[key] = count
-        if problems:
-            errors.append(_("Line %(line)d: %(problems)s.") % {"line": line, "problems": "; ".join(problems)})
+    line = 1
+    try:
+        for line, row in enumerate(reader, start=2):
+            _case_figure_row(line, row, townships=townships, today=today, errors=errors, rows=rows, seen=seen)
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte, a broken quote
+        errors.append(_("Line %(line)d: %(problems)s.") % {"line": line + 1, "problems": _("cannot be read (%(why)s)") % {"why": exc}})
     if errors:
-        raise ValidationError({"file": errors})
+        raise ValidationError({"file": errors[:50]})
     if not rows:
         raise ValidationError({"file": [_("The file has a header but no rows.")]})
+    return _case_figures_save(rows, by=by)
+
+
+def _case_figure_row(line, row, *, townships, today, errors, rows, seen) -> None:
+    """Check one CSV row: its problems go into `errors` with the line number, a good row into `rows`."""
+    week_raw, town_raw, count_raw = (str(row.get(c) or "").strip() for c in REQUIRED_COLUMNS)
+    problems = []
+    monday = None
+    try:
+        monday = parse_iso_week(week_raw) if "w" in week_raw.lower() else week_start(datetime.date.fromisoformat(week_raw))
+        if not in_date_range(monday):
+            raise ValueError(week_raw)
+        if monday > today:
+            problems.append(_("week %(w)s has not begun") % {"w": week_raw})
+    except ValueError:
+        problems.append(_("week %(w)r is neither an ISO week (2026-W47) nor a date (2026-11-16)") % {"w": week_raw[:20]})
+    township = townships.get(town_raw.lower())
+    if township is None:
+        problems.append(_("unknown township %(t)r") % {"t": town_raw[:40]})
+    try:
+        count = int(count_raw) if len(count_raw) <= 10 else -1
+        if not 0 <= count <= MAX_CASE_COUNT:
+            raise ValueError
+    except ValueError:
+        problems.append(_("count %(c)r is not a whole number, zero or more") % {"c": count_raw[:20]})
+    if not problems:
+        key = (township.pk, monday)
+        if key in seen:
+            problems.append(_("repeats line %(n)d (same township and week)") % {"n": seen[key]})
+        else:
+            seen[key] = line
+            rows[key] = count
+    if problems:
+        errors.append(_("Line %(line)d: %(problems)s.") % {"line": line, "problems": "; ".join(problems)})
+
+
+def _case_figures_save(rows: dict, *, by) -> ImportResult:
     with transaction.atomic():
         existing = {(f.township_id, f.week_start): f for f in CaseFigure.objects.filter(
             township_id__in={k[0] for k in rows}, week_start__in={k[1] for k in rows})}

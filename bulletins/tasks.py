@@ -53,7 +53,7 @@ def bulletin_deliveries_sweep_task() -> int:
     """Re-enqueue deliveries left pending (broker was down) or claimed by a worker that died."""
     from bulletins.services import bulletin_deliveries_sweep
 
+    from config.queue import enqueue
+
     ids = bulletin_deliveries_sweep()
-    for pk in ids:
-        bulletin_deliver_task.delay(delivery_id=pk)
-    return len(ids)
+    return sum(enqueue(bulletin_deliver_task, delivery_id=pk) for pk in ids)

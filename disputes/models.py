@@ -118,13 +118,24 @@ class Dispute(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", verbose_name=_("merged into")
     )
-    # Markers claimed by a conditional UPDATE so each email goes out once (see services).
+    # Emails that follow, each under a lease (config/leases.py): *_notified_at is set only once the
+    # email went out; *_claimed_at is the lease of the worker sending it; failures count attempts and
+    # back off to *_next_attempt_at, when the periodic sweep tries again.
     notified_at = models.DateTimeField(_("point inbox notified at"), null=True, blank=True)
+    notice_claimed_at = models.DateTimeField(_("inbox notice claimed at"), null=True, blank=True)
+    notice_attempts = models.PositiveSmallIntegerField(_("failed inbox notice attempts"), default=0, db_default=0)
+    notice_next_attempt_at = models.DateTimeField(_("inbox notice retried at"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(_("overdue notice sent at"), null=True, blank=True)
+    overdue_claimed_at = models.DateTimeField(_("overdue notice claimed at"), null=True, blank=True)
+    overdue_attempts = models.PositiveSmallIntegerField(_("failed overdue notice attempts"), default=0, db_default=0)
+    overdue_next_attempt_at = models.DateTimeField(_("overdue notice retried at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "notified_at", "overdue_notified_at"])
+    history = HistoricalRecords(excluded_fields=[
+        "updated_at", "notified_at", "notice_claimed_at", "notice_attempts", "notice_next_attempt_at",
+        "overdue_notified_at", "overdue_claimed_at", "overdue_attempts", "overdue_next_attempt_at",
+    ])
 
     class Meta:
         ordering = ["-reported_at", "-id"]
@@ -316,11 +327,17 @@ class Tip(models.Model):
     rectification_by = models.CharField(_("rectified by"), max_length=120, blank=True)
     rectification_due = models.DateField(_("rectification due"), null=True, blank=True)
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
+    # The inbox email, under a lease like the dispute's (config/leases.py).
     notified_at = models.DateTimeField(_("point inbox notified at"), null=True, blank=True)
+    notice_claimed_at = models.DateTimeField(_("inbox notice claimed at"), null=True, blank=True)
+    notice_attempts = models.PositiveSmallIntegerField(_("failed inbox notice attempts"), default=0, db_default=0)
+    notice_next_attempt_at = models.DateTimeField(_("inbox notice retried at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "notified_at"])
+    history = HistoricalRecords(excluded_fields=[
+        "updated_at", "notified_at", "notice_claimed_at", "notice_attempts", "notice_next_attempt_at",
+    ])
 
     class Meta:
         ordering = ["-received_at", "-id"]

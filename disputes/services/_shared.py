@@ -4,11 +4,12 @@ import logging
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
 from config.exceptions import DomainError
+from config.queue import enqueue_on_commit
 from disputes.models import DisputeEvent
 from guards.models import Guard
 
@@ -18,17 +19,10 @@ PHONE = re.compile(r"^[0-9+\-() ]{5,32}$")
 
 
 def enqueue(task, **kwargs) -> None:
-    """Run `task.delay(**kwargs)` after the commit. When the broker is unreachable the record is
-    already saved; the periodic sweep (disputes_send_pending_notices_task) delivers it later."""
-    from kombu.exceptions import OperationalError as BrokerError
-
-    def send():
-        try:
-            task.delay(**kwargs)
-        except (BrokerError, OSError) as exc:
-            logger.warning("Broker unreachable, %s(%s) left to the periodic sweep: %s", task.name, kwargs, exc)
-
-    transaction.on_commit(send)
+    """Publish `task(**kwargs)` after the commit, once, without blocking or raising: when the broker
+    is unreachable the record is already saved and its notice stays pending, and the periodic sweep
+    (disputes_send_pending_notices_task) sends it later (config.queue)."""
+    enqueue_on_commit(task, **kwargs)
 
 
 def reporting_guard(by, *, refusal: str) -> Guard | None:

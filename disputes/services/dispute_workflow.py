@@ -95,7 +95,8 @@ def dispute_reopen(*, dispute: Dispute, by, reason: str) -> Dispute:
     locked.finished_at = None
     locked.escalated_to = ""
     locked.resolution_due = due_dates(category=locked.category, start=now)[1]
-    locked.overdue_notified_at = None
+    locked.overdue_notified_at = locked.overdue_claimed_at = locked.overdue_next_attempt_at = None
+    locked.overdue_attempts = 0
     save(locked, by, reason=reason.strip()[:100])
     event(locked.pk, DisputeEvent.Kind.REOPENED, by, from_status=previous, to_status=S.ACCEPTED, note=reason.strip())
     dispute.refresh_from_db()

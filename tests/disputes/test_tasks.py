@@ -88,15 +88,16 @@ def test_new_dispute_emails_the_point_inbox_once(staffed_point, officer, django_
 
 
 def test_service_enqueues_once_with_the_id(staffed_point, guard, django_capture_on_commit_callbacks):
-    with mock.patch.object(tip_notify_point_task, "delay") as delay:
+    with mock.patch.object(tip_notify_point_task, "apply_async") as apply_async:
         with django_capture_on_commit_callbacks(execute=True):
             tip = tip_report(by=guard.user, kind="hazard", text="Loose cable", place="Bridge")
-    delay.assert_called_once_with(tip_id=tip.pk)
+    # one publish attempt, no publish retry, no result-backend subscription (config/queue.py)
+    apply_async.assert_called_once_with(kwargs={"tip_id": tip.pk}, retry=False, ignore_result=True)
 
 
 def test_tip_saved_while_broker_is_down_and_followed_up_later(staffed_point, guard, django_capture_on_commit_callbacks):
     # given the broker refuses connections
-    with mock.patch.object(tip_notify_point_task, "delay", side_effect=BrokerError("Error 111 connecting to redis:6379")):
+    with mock.patch.object(tip_notify_point_task, "apply_async", side_effect=BrokerError("Error 111 connecting to redis:6379")):
         with django_capture_on_commit_callbacks(execute=True):
             tip = tip_report(by=guard.user, kind="case_lead", text="Two men checking car doors", place="Car park",
                              latitude=staffed_point.latitude, longitude=staffed_point.longitude)
@@ -114,7 +115,7 @@ def test_tip_saved_while_broker_is_down_and_followed_up_later(staffed_point, gua
 
 
 def test_dispute_saved_while_broker_is_down(staffed_point, officer, django_capture_on_commit_callbacks):
-    with mock.patch.object(dispute_notify_point_task, "delay", side_effect=OSError("Connection refused")):
+    with mock.patch.object(dispute_notify_point_task, "apply_async", side_effect=OSError("Connection refused")):
         with django_capture_on_commit_callbacks(execute=True):
             dispute = dispute_report(by=officer, category="family", title="Quarrel", place="No. 5",
                                      latitude=staffed_point.latitude, longitude=staffed_point.longitude)

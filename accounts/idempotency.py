@@ -1,0 +1,159 @@
+"""Idempotent creates: phones retry and people double-tap, so a POST that carries a key runs once.
+
+The key comes from the `Idempotency-Key` header (API clients) or the `idempotency_key` form field
+that `{% idempotency_field %}` puts in every create form. Per owner (the signed-in user, else a hash
+of the Authorization header) and key, one `IdempotencyKey` row:
+
+- the first request inserts it (in progress), runs, and stores its response (status, a few
+  headers, body) when it succeeded (2xx/3xx); a refused or failed request releases the key, so
+  sending it again runs again (nothing was created);
+- a repeat with the same method, path and body replays the stored response
+  (`Idempotent-Replayed: true`); while the first is still running it waits up to
+  IDEMPOTENCY_WAIT_SECONDS, then answers 409;
+- the same key with another request is refused with 422.
+
+A POST without a key runs as before. Rows expire after IDEMPOTENCY_KEY_TTL_HOURS
+(accounts.tasks.idempotency_keys_expire_task)."""
+import datetime
+import hashlib
+import json
+import logging
+import re
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import IdempotencyKey
+
+log = logging.getLogger("accounts.idempotency")
+
+HEADER = "HTTP_IDEMPOTENCY_KEY"
+FIELD = "idempotency_key"
+KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
+STORED_HEADERS = ("Content-Type", "Location", "Content-Disposition", "Content-Language")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_NOT_HASHED = {FIELD, "csrfmiddlewaretoken"}
+_POLL_SECONDS = 0.1
+
+
+def _request_key(request) -> str | None:
+    key = request.META.get(HEADER)
+    if key is None and request.content_type in FORM_TYPES:
+        key = request.POST.get(FIELD)
+    return key or None
+
+
+def _owner(request) -> str | None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    auth = request.META.get("HTTP_AUTHORIZATION")
+    if auth:
+        return "auth:" + hashlib.sha256(auth.encode("utf-8", "replace")).hexdigest()
+    return None
+
+
+def _fingerprint(request) -> str:
+    """SHA-256 of method, path and body. A form's body is hashed as its fields (less the CSRF token
+    and the key, which change per render) and its files' names, sizes and contents."""
+    digest = hashlib.sha256(f"{request.method} {request.get_full_path()}\n".encode())
+    if request.content_type in FORM_TYPES:
+        fields = sorted((k, v) for k, values in request.POST.lists() if k not in _NOT_HASHED for v in values)
+        digest.update(json.dumps(fields, ensure_ascii=False).encode())
+        for name, files in sorted(request.FILES.lists()):
+            for upload in files:
+                digest.update(f"\nfile {name} {upload.name} {upload.size}\n".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _refusal(request, status: int, message: str) -> HttpResponse:
+    if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _replay(row: IdempotencyKey) -> HttpResponse:
+    response = HttpResponse(bytes(row.response_body), status=row.response_status)
+    for name, value in (row.response_headers or {}).items():
+        response[name] = value
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+class IdempotencyMiddleware:
+    """See the module docstring. Sits after AuthenticationMiddleware (the owner is the user)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST":
+            return self.get_response(request)
+        try:
+            key = _request_key(request)
+            if key is None:
+                return self.get_response(request)
+            if not KEY_PATTERN.match(key):
+                return _refusal(request, 400, _("The idempotency key must be 1 to 255 printable characters without spaces."))
+            owner = _owner(request)
+            fingerprint = _fingerprint(request) if owner else None
+        except Exception:  # noqa: BLE001 - an unreadable body: the view reports it in its own way
+            log.debug("Idempotency skipped for an unreadable request", exc_info=True)
+            return self.get_response(request)
+        if owner is None:  # anonymous: nothing to key it to (and nothing it may create)
+            return self.get_response(request)
+        deadline = time.monotonic() + settings.IDEMPOTENCY_WAIT_SECONDS
+        while True:
+            try:
+                with transaction.atomic():
+                    row = IdempotencyKey.objects.create(owner=owner, key=key, fingerprint=fingerprint)
+            except IntegrityError:
+                row = IdempotencyKey.objects.filter(owner=owner, key=key).first()
+                if row is None:
+                    continue  # the first request failed and released the key: this one runs
+                if row.fingerprint != fingerprint:
+                    return _refusal(request, 422, _("This idempotency key was used for a different request."))
+                if row.status == IdempotencyKey.Status.DONE:
+                    return _replay(row)
+                if time.monotonic() >= deadline:
+                    response = _refusal(request, 409, _("The same request is still being processed; try again in a moment."))
+                    response["Retry-After"] = "2"
+                    return response
+                time.sleep(_POLL_SECONDS)
+                continue
+            return self._run(request, row)
+
+    def _run(self, request, row: IdempotencyKey):
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            IdempotencyKey.objects.filter(pk=row.pk).delete()
+            raise
+        if response.streaming or not 200 <= response.status_code < 400:
+            IdempotencyKey.objects.filter(pk=row.pk).delete()  # nothing was created: a retry runs again
+            return response
+        IdempotencyKey.objects.filter(pk=row.pk).update(
+            status=IdempotencyKey.Status.DONE,
+            response_status=response.status_code,
+            response_headers={h: response[h] for h in STORED_HEADERS if response.has_header(h)},
+            response_body=response.content,
+        )
+        return response
+
+
+def idempotency_keys_expire(*, now: datetime.datetime | None = None) -> int:
+    """Forget keys older than IDEMPOTENCY_KEY_TTL_HOURS (and abandoned in-progress ones after an
+    hour: their request died without releasing them). Returns the number removed."""
+    now = now or timezone.now()
+    old = IdempotencyKey.objects.filter(created_at__lt=now - datetime.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS))
+    stuck = IdempotencyKey.objects.filter(status=IdempotencyKey.Status.IN_PROGRESS, created_at__lt=now - datetime.timedelta(hours=1))
+    return old.delete()[0] + stuck.delete()[0]
