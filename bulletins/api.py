@@ -100,8 +100,8 @@ class BulletinSerializer(serializers.ModelSerializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
-    recipient_name = serializers.CharField(source="recipient.name", read_only=True, allow_null=True, default=None)
-    company_name = serializers.CharField(source="company.name", read_only=True, allow_null=True, default=None)
+    recipient_name = serializers.CharField(source="recipient.name", read_only=True, allow_null=True)
+    company_name = serializers.CharField(source="company.name", read_only=True, allow_null=True)
 
     class Meta:
         model = BulletinDelivery
@@ -226,7 +226,7 @@ class CaseFigureSerializer(serializers.ModelSerializer):
     township = serializers.PrimaryKeyRelatedField(queryset=Township.objects.all())
     township_name = serializers.CharField(source="township.name", read_only=True)
     count = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
-    entered_by = serializers.CharField(source="entered_by.__str__", read_only=True, allow_null=True, default=None)
+    entered_by = serializers.CharField(source="entered_by.__str__", read_only=True, allow_null=True)
 
     class Meta:
         model = CaseFigure
@@ -307,7 +307,7 @@ class CaseFigureViewSet(viewsets.ModelViewSet):
 
 
 class RecipientSerializer(serializers.ModelSerializer):
-    company_name = serializers.CharField(source="company.name", read_only=True, allow_null=True, default=None)
+    company_name = serializers.CharField(source="company.name", read_only=True, allow_null=True)
 
     class Meta:
         model = BulletinRecipient

@@ -1,8 +1,15 @@
 import csv
 
 from django.contrib import admin
+from django.dispatch import Signal
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+
+from config.exports import safe_row
+
+
+# Sent after an export with request, queryset, rows and fmt; accounts writes it to the audit log.
+data_exported = Signal()
 
 
 @admin.action(description=_("Export selected rows as CSV"))
@@ -15,6 +22,9 @@ def export_csv(modeladmin, request, queryset):
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow([str(f.verbose_name) for f in fields])
+    rows = 0
     for row in queryset.values_list(*[f.attname for f in fields]).iterator():
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
+        rows += 1
+    data_exported.send(sender=modeladmin.model, request=request, queryset=queryset, rows=rows, fmt="csv")
     return response

@@ -1,6 +1,5 @@
 """Serializer fields, filters and small parsing helpers for periods and ids, shared by every app's API."""
 import datetime
-import re
 
 import django_filters
 from django import forms
@@ -12,12 +11,17 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from config.dates import parse_quarter
+from config.dates import in_date_range, parse_iso_week, parse_month, parse_quarter, year_range
+
+MAX_ID = 2**63 - 1  # the widest id column; anything larger overflows the database driver
+MAX_COUNT = 2**31 - 1  # a count (people, seats, cases) fits PostgreSQL's integer column
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+WEEK_PATTERN = r"^\d{4}-?W\d{1,2}$"
 
 QUARTER_HELP = _("A quarter such as 2027Q1.")
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "nullable": True})
 class UserNameField(serializers.Field):
     """A user's display name (read-only); null when there is no user."""
 
@@ -48,16 +52,15 @@ class QuarterField(serializers.CharField):
 
 
 class MonthField(serializers.CharField):
-    """'2026-11' → the first day of that month."""
+    """'2026-11' → the first day of that month (years DATE_YEAR_MIN..DATE_YEAR_MAX)."""
 
     default_error_messages = {"invalid_month": _("Give a month such as 2026-11.")}
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data).strip()
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
-        if not match or not 2000 <= int(match.group(1)) <= 2100 or not 1 <= int(match.group(2)) <= 12:
+        try:
+            return parse_month(super().to_internal_value(data))
+        except ValueError:
             self.fail("invalid_month")
-        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
 
     def to_representation(self, value):
         return f"{value:%Y-%m}" if isinstance(value, datetime.date) else value
@@ -78,6 +81,71 @@ class QuarterFilter(django_filters.CharFilter):
     """A quarter in the query string; a malformed one is a 400 on that parameter."""
 
     field_class = _QuarterFormField
+
+
+def _year_error() -> str:
+    low, high = year_range()
+    return gettext("Give a date between the years %(low)s and %(high)s.") % {"low": low, "high": high}
+
+
+class DateField(serializers.DateField):
+    """A date within the office's year range (config/dates.py): year 1 or 9999 is a 400 on the field.
+    Every ModelSerializer uses it for model DateFields (config/apps.py)."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not in_date_range(day):
+            raise serializers.ValidationError(_year_error(), code="date_range")
+        return day
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A date and time within the office's year range; see DateField."""
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not in_date_range(moment):
+            raise serializers.ValidationError(_year_error(), code="date_range")
+        return moment
+
+
+def IdField(**kwargs):  # noqa: N802 - reads as a field class at the call site
+    """A row id in a request body: 1..2**63-1, else a 400 on the field (never an overflow)."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def CountField(**kwargs):  # noqa: N802
+    """A count (people reached, seats...): 0..2**31-1, so it fits every database's integer column."""
+    kwargs.setdefault("min_value", 0)
+    kwargs.setdefault("max_value", MAX_COUNT)
+    return serializers.IntegerField(**kwargs)
+
+
+@extend_schema_field(ID_SCHEMA)
+class IdFilter(django_filters.NumberFilter):
+    """A row id in the query string: a whole number in the id range, else a 400 on that parameter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class IsoWeekFormField(forms.CharField):
+    """'2026-W47' → the Monday of that week (a date); outside the year range is invalid too."""
+
+    default_error_messages = {"invalid": _("Give an ISO week such as 2026-W47.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return parse_iso_week(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 def int_param(request, name: str) -> int | None:

@@ -3,6 +3,7 @@
 Services raise DomainError when a rule refuses an action (a wrong state, a guard not deployable...).
 Django ValidationErrors raised by full_clean() in services become 400s with field errors."""
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -21,6 +22,8 @@ class DomainError(Exception):
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):  # a JSON 400, not Django's HTML page
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
         # Model.clean() and CheckConstraints report under "__all__"; DRF clients expect "non_field_errors".

@@ -1,17 +1,11 @@
 """Form fields and widgets for periods (quarters, months) shared by every app's pages."""
-import datetime
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from config.dates import parse_quarter
+from config.dates import parse_month, parse_quarter
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 def form_in_use(form: forms.Form) -> bool:
@@ -46,7 +40,39 @@ class MonthField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        match = _MONTH.match(value.strip())
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise ValidationError(_("Enter a month such as 2027-01."), code="invalid")
-        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+        try:
+            return parse_month(value)
+        except ValueError:
+            raise ValidationError(_("Enter a month such as 2027-01."), code="invalid") from None
+
+
+def _year_error():
+    from config.dates import year_range
+
+    low, high = year_range()
+    return ValidationError(_("Enter a date between the years %(low)s and %(high)s."), code="date_range",
+                           params={"low": low, "high": high})
+
+
+class DateField(forms.DateField):
+    """A date within the office's year range (config/dates.py); year 1 or 9999 is a field error."""
+
+    def to_python(self, value):
+        from config.dates import in_date_range
+
+        day = super().to_python(value)
+        if day is not None and not in_date_range(day):
+            raise _year_error()
+        return day
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time within the office's year range; see DateField."""
+
+    def to_python(self, value):
+        from config.dates import in_date_range
+
+        moment = super().to_python(value)
+        if moment is not None and not in_date_range(moment):
+            raise _year_error()
+        return moment

@@ -2,6 +2,7 @@
 import django_filters
 from django.utils import timezone
 
+from config.api_fields import IdFilter
 from config.dates import local_day_start
 from disputes.models import Dispute, DisputeCategory, Tip
 from disputes.selectors import overdue_q
@@ -26,8 +27,8 @@ class _DateRange(django_filters.FilterSet):
 class DisputeFilter(_DateRange):
     status = django_filters.MultipleChoiceFilter(choices=Dispute.Status.choices)
     category = django_filters.MultipleChoiceFilter(choices=DisputeCategory.choices)
-    point = django_filters.NumberFilter(field_name="liaison_point_id")
-    township = django_filters.NumberFilter(field_name="liaison_point__township_id")
+    point = IdFilter(field_name="liaison_point_id")
+    township = IdFilter(field_name="liaison_point__township_id")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     open = django_filters.BooleanFilter(method="filter_open")
 
@@ -48,9 +49,9 @@ class TipFilter(_DateRange):
     status = django_filters.MultipleChoiceFilter(choices=Tip.Status.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Tip.Kind.choices)
     outcome = django_filters.ChoiceFilter(choices=[c for c in Tip.Outcome.choices if c[0]])
-    point = django_filters.NumberFilter(field_name="liaison_point_id")
-    township = django_filters.NumberFilter(field_name="liaison_point__township_id")
-    dispute = django_filters.NumberFilter(field_name="dispute_id")
+    point = IdFilter(field_name="liaison_point_id")
+    township = IdFilter(field_name="liaison_point__township_id")
+    dispute = IdFilter(field_name="dispute_id")
 
     class Meta:
         model = Tip

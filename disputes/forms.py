@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config import form_fields
+
 from disputes.attachments import ACCEPT_ATTR
 from disputes.models import Dispute, DisputeCategory, MediationSession, Tip
 from liaison_points.models import LiaisonPoint
@@ -143,7 +145,7 @@ class NoteForm(forms.Form):
 
 class ResolveForm(NoteForm):
     agreement = forms.CharField(label=_("Agreement reached"), widget=forms.Textarea(attrs={"rows": 3}))
-    helped_by = forms.IntegerField(label=_("Guard who helped (id)"), required=False, widget=forms.HiddenInput)
+    helped_by = forms.IntegerField(label=_("Guard who helped (id)"), required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
 
 
 class EscalateForm(NoteForm):
@@ -163,18 +165,18 @@ class ReassignForm(ReasonForm):
 
 
 class MergeForm(NoteForm):
-    into = forms.IntegerField(label=_("Keep dispute number"), min_value=1)
+    into = forms.IntegerField(label=_("Keep dispute number"), min_value=1, max_value=2**63 - 1)
 
 
 class SessionForm(forms.Form):
-    held_at = forms.DateTimeField(label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    held_at = form_fields.DateTimeField(label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     result = forms.ChoiceField(label=_("Result"), choices=MediationSession.Result.choices)
     parties_present = forms.CharField(label=_("Parties present"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class FollowUpForm(NoteForm):
-    follow_up = forms.IntegerField(widget=forms.HiddenInput)
+    follow_up = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
 
 
 class TipCloseForm(NoteForm):
@@ -184,13 +186,13 @@ class TipCloseForm(NoteForm):
 
 class RectificationForm(forms.Form):
     rectification_by = forms.CharField(label=_("Who rectifies"), max_length=120, required=False)
-    rectification_due = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    rectification_due = form_fields.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     rectified = forms.BooleanField(label=_("Rectified"), required=False)
     photo = forms.FileField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}))
 
 
 class LinkDisputeForm(forms.Form):
-    dispute = forms.IntegerField(label=_("Dispute number"), min_value=1)
+    dispute = forms.IntegerField(label=_("Dispute number"), min_value=1, max_value=2**63 - 1)
 
 
 class StartDisputeForm(forms.Form):

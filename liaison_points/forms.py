@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config import form_fields
 from liaison_points.models import LiaisonPoint
 from liaison_points.selectors import officer_list, station_list, township_list, zone_list
 
@@ -53,6 +54,7 @@ class LiaisonPointForm(forms.ModelForm):
             "latitude": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
             "longitude": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
         }
+        field_classes = {"opened_on": form_fields.DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -82,7 +82,7 @@ def parse_geojson_geometry(value, *, allowed: Sequence[str] = ("Polygon", "Multi
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             raise ValidationError(_("This is not valid GeoJSON (it could not be read as JSON).")) from None
     if not isinstance(value, dict) or "type" not in value:
         raise ValidationError(_("GeoJSON must be an object with a 'type'."))
@@ -102,4 +102,6 @@ def parse_geojson_geometry(value, *, allowed: Sequence[str] = ("Polygon", "Multi
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise ValidationError(_("Coordinates must be longitude, latitude within the valid ranges."))
-    return value, geom
+    # Only the geometry is kept: members beside type and coordinates (a "\u0000" key, a megabyte of
+    # properties) never reach the JSON column, where PostgreSQL refuses NUL characters.
+    return {"type": value["type"], "coordinates": value["coordinates"]}, geom

@@ -5,32 +5,20 @@ a 400 with the filter's name as the field."""
 import datetime
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.dates import local_day_start, parse_iso_week, week_bounds
+from drf_spectacular.utils import extend_schema_field
+
+from config.api_fields import WEEK_PATTERN, IdFilter, IsoWeekFormField
+from config.dates import local_day_start, week_bounds
 from patrol.models import CheckIn, Checkpoint, Patrol, PatrolKind, RecurringPlan, VenueInspection
 
 
-class IsoWeekField(forms.CharField):
-    """'2026-W47' → the Monday of that week (a date)."""
-
-    default_error_messages = {"invalid": _("Give an ISO week such as 2026-W47.")}
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return parse_iso_week(value)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
+@extend_schema_field({"type": "string", "pattern": WEEK_PATTERN, "example": "2026-W47"})
 class IsoWeekFilter(django_filters.Filter):
     """Rows whose `field_name` (a datetime) falls in the given ISO week, local time."""
 
-    field_class = IsoWeekField
+    field_class = IsoWeekFormField
 
     def filter(self, qs, value):
         if value is None:
@@ -56,12 +44,12 @@ class LocalDayFilter(django_filters.DateFilter):
 
 
 class PatrolFilter(django_filters.FilterSet):
-    liaison_point = django_filters.NumberFilter(field_name="liaison_point_id")
-    township = django_filters.NumberFilter(field_name="liaison_point__township_id")
-    leader = django_filters.NumberFilter(field_name="leader_id")
+    liaison_point = IdFilter(field_name="liaison_point_id")
+    township = IdFilter(field_name="liaison_point__township_id")
+    leader = IdFilter(field_name="leader_id")
     status = django_filters.ChoiceFilter(choices=Patrol.Status.choices)
     kind = django_filters.ChoiceFilter(choices=PatrolKind.choices)
-    plan = django_filters.NumberFilter(field_name="plan_id")
+    plan = IdFilter(field_name="plan_id")
     date_after = LocalDayFilter(field_name="planned_start", bound="after", help_text=_("Planned to start on or after this day."))
     date_before = LocalDayFilter(field_name="planned_start", bound="before", help_text=_("Planned to start on or before this day."))
     week = IsoWeekFilter(field_name="planned_start", help_text=_("ISO week of the planned start, e.g. 2026-W47."))
@@ -72,10 +60,10 @@ class PatrolFilter(django_filters.FilterSet):
 
 
 class CheckInFilter(django_filters.FilterSet):
-    patrol = django_filters.NumberFilter(field_name="patrol_id")
-    guard = django_filters.NumberFilter(field_name="guard_id")
-    company = django_filters.NumberFilter(field_name="guard__company_id")
-    liaison_point = django_filters.NumberFilter(field_name="patrol__liaison_point_id")
+    patrol = IdFilter(field_name="patrol_id")
+    guard = IdFilter(field_name="guard_id")
+    company = IdFilter(field_name="guard__company_id")
+    liaison_point = IdFilter(field_name="patrol__liaison_point_id")
     status = django_filters.ChoiceFilter(choices=CheckIn.Status.choices)
     source = django_filters.ChoiceFilter(choices=CheckIn.Source.choices)
     date_after = LocalDayFilter(field_name="at", bound="after", help_text=_("Checked in on or after this day."))
@@ -88,8 +76,8 @@ class CheckInFilter(django_filters.FilterSet):
 
 
 class InspectionFilter(django_filters.FilterSet):
-    township = django_filters.NumberFilter(field_name="township_id")
-    liaison_point = django_filters.NumberFilter(field_name="liaison_point_id")
+    township = IdFilter(field_name="township_id")
+    liaison_point = IdFilter(field_name="liaison_point_id")
     trade = django_filters.ChoiceFilter(choices=VenueInspection.Trade.choices)
     violation_found = django_filters.BooleanFilter()
     violation_kind = django_filters.ChoiceFilter(choices=VenueInspection.ViolationKind.choices)
@@ -105,8 +93,8 @@ class InspectionFilter(django_filters.FilterSet):
 
 
 class CheckpointFilter(django_filters.FilterSet):
-    liaison_point = django_filters.NumberFilter(field_name="liaison_point_id")
-    township = django_filters.NumberFilter(field_name="liaison_point__township_id")
+    liaison_point = IdFilter(field_name="liaison_point_id")
+    township = IdFilter(field_name="liaison_point__township_id")
     active = django_filters.BooleanFilter()
 
     class Meta:
@@ -115,8 +103,8 @@ class CheckpointFilter(django_filters.FilterSet):
 
 
 class PlanFilter(django_filters.FilterSet):
-    liaison_point = django_filters.NumberFilter(field_name="liaison_point_id")
-    township = django_filters.NumberFilter(field_name="liaison_point__township_id")
+    liaison_point = IdFilter(field_name="liaison_point_id")
+    township = IdFilter(field_name="liaison_point__township_id")
     active = django_filters.BooleanFilter()
 
     class Meta:

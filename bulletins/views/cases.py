@@ -16,6 +16,7 @@ from accounts.permissions import role_required
 from bulletins import selectors, services
 from bulletins.forms import CaseGridForm, CaseImportForm
 from config.dates import iso_week_label, parse_iso_week
+from config.exports import safe_row
 from config.forms import attempt
 
 
@@ -105,7 +106,7 @@ def case_figures_template(request):
     writer = csv.writer(out)
     writer.writerow(["week", "township", "count", "township_name"])
     for code, name in selectors.case_figure_template_townships():
-        writer.writerow([label, code, "", name])
+        writer.writerow(safe_row([label, code, "", name]))
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="case-figures-{label}.csv"'
     return response

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from accounts.audit import AuditEvent, audit_record
 from accounts.permissions import IsOfficer, is_guard, is_officer
 from disputes.selectors import can_see_sources
 
@@ -62,6 +63,17 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def output_for_user(self) -> type[serializers.Serializer]:
         """Officers see parties and sources; a guard gets the reduced serializer."""
         return self.officer_output_class if can_see_sources(self.request.user) else self.output_class
+
+    def retrieve(self, request, *args, **kwargs):
+        item = self.get_object()
+        data = self.get_serializer(item).data
+        self.audit_confidential_view(item)
+        return Response(data)
+
+    def audit_confidential_view(self, item) -> None:
+        """An officer's read of one record shows its parties or its source: audited."""
+        if can_see_sources(self.request.user):
+            audit_record(request=self.request, kind=AuditEvent.Kind.VIEW_CONFIDENTIAL, obj=item, detail={"via": "api"})
 
     def _input(self, serializer_class, request) -> dict:
         serializer = serializer_class(data=request.data, context=self.get_serializer_context())

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api_fields import IdField
 from disputes.api._shared import feature_collection, point_feature, url_or_none
 from disputes.selectors import dispute_possible_duplicates
 from liaison_points.api import CoordinateField
@@ -16,7 +17,20 @@ MAX_FEATURES = 5000
 class _NearbySerializer(serializers.Serializer):
     latitude = CoordinateField(axis="latitude")
     longitude = CoordinateField(axis="longitude")
-    exclude = serializers.IntegerField(required=False)
+    exclude = IdField(required=False)
+
+
+class _NearbyDisputeSerializer(serializers.Serializer):
+    """One open dispute near the place (what `nearby` answers, a list of these)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+    status = serializers.CharField()
+    place = serializers.CharField()
+    reported_at = serializers.DateTimeField()
+    distance_m = serializers.IntegerField()
+    url = serializers.CharField(allow_null=True)
 
 
 class DisputeMapActions:
@@ -25,7 +39,7 @@ class DisputeMapActions:
     @extend_schema(
         summary="Open disputes near a place and time (duplicate suggestions)",
         parameters=[OpenApiParameter(n, OpenApiTypes.NUMBER, required=n != "exclude") for n in ("latitude", "longitude", "exclude")],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: _NearbyDisputeSerializer(many=True)},
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def nearby(self, request):

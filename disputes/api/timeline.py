@@ -38,7 +38,7 @@ class DisputeRecordActions:
 
     @extend_schema(methods=["get"], responses={200: SessionSerializer(many=True)})
     @extend_schema(methods=["post"], request=SessionSerializer, responses={201: SessionSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
     def sessions(self, request, pk=None):
         dispute = self.get_object()
         if request.method == "GET":
@@ -48,6 +48,6 @@ class DisputeRecordActions:
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: EventSerializer(many=True)}, summary="Timeline (with merged duplicates)")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def timeline(self, request, pk=None):
         return Response(EventSerializer(dispute_timeline(dispute=self.get_object()), many=True).data)

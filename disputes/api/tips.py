@@ -8,6 +8,8 @@ from rest_framework import parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config import api_fields
+
 from accounts.permissions import is_officer
 from disputes import services
 from disputes.api._shared import NoteSerializer, PartySerializer, ReportViewSet, transition_action
@@ -70,7 +72,7 @@ class TipCloseSerializer(NoteSerializer):
 
 class RectificationSerializer(serializers.Serializer):
     rectification_by = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    rectification_due = serializers.DateField(required=False, allow_null=True, default=None)
+    rectification_due = api_fields.DateField(required=False, allow_null=True, default=None)
     rectified = serializers.BooleanField(required=False, default=False)
     photo = serializers.FileField(required=False, allow_null=True, allow_empty_file=True, default=None)
 
@@ -118,7 +120,10 @@ class TipViewSet(TipAttachmentActions, TipMapActions, ReportViewSet):
         return Response(data, status=code)
 
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object())
+        tip = self.get_object()
+        response = self._detail(tip)
+        self.audit_confidential_view(tip)
+        return response
 
     @extend_schema(request={"multipart/form-data": TipInputSerializer, "application/json": TipInputSerializer}, responses={201: TipOfficerSerializer})
     def create(self, request, *args, **kwargs):
