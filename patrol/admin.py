@@ -2,7 +2,23 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin_export import export_csv
-from patrol.models import CheckIn, Checkpoint, Patrol, PatrolCheckpoint, PatrolMember, RecurringPlan, VenueInspection
+from django.utils.translation import gettext_lazy as _
+
+from patrol.models import CheckIn, Checkpoint, Patrol, PatrolCheckpoint, PatrolMember, RecurringPlan, RollCallEvent, VenueInspection
+
+
+class ReadOnlyMixin:
+    """Roll-call and visits are evidence written only through the services (time windows, positions,
+    audit): the admin shows them and never edits them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class PatrolMemberInline(admin.TabularInline):
@@ -11,15 +27,24 @@ class PatrolMemberInline(admin.TabularInline):
     extra = 0
 
 
-class CheckInInline(admin.TabularInline):
+class CheckInInline(ReadOnlyMixin, admin.TabularInline):
     model = CheckIn
-    raw_id_fields = ("guard", "marked_by")
+    fields = ("guard", "at", "status", "source", "position_state", "distance", "accuracy", "marked_by")
+    readonly_fields = fields
     extra = 0
 
 
 class PatrolCheckpointInline(admin.TabularInline):
     model = PatrolCheckpoint
-    raw_id_fields = ("checkpoint", "visited_by")
+    raw_id_fields = ("checkpoint",)
+    readonly_fields = ("visited_at", "visited_by", "latitude", "longitude", "accuracy", "distance", "position_state")
+    extra = 0
+
+
+class RollCallEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = RollCallEvent
+    fields = ("at", "guard", "kind", "from_status", "to_status", "reason", "by")
+    readonly_fields = fields
     extra = 0
 
 
@@ -31,9 +56,9 @@ class PatrolAdmin(SimpleHistoryAdmin):
     search_fields = ("liaison_point__name", "liaison_point__code", "notes")
     raw_id_fields = ("liaison_point", "leader", "plan", "created_by")
     # Status changes go through the services (pages/API) so rules and points apply.
-    readonly_fields = ("status", "actual_start", "actual_end", "cancel_reason")
+    readonly_fields = ("status", "actual_start", "actual_end", "cancel_reason", "overdue_flagged_at")
     date_hierarchy = "planned_start"
-    inlines = [PatrolMemberInline, CheckInInline, PatrolCheckpointInline]
+    inlines = [PatrolMemberInline, CheckInInline, RollCallEventInline, PatrolCheckpointInline]
     actions = [export_csv]
 
 
@@ -49,17 +74,35 @@ class RecurringPlanAdmin(admin.ModelAdmin):
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(admin.ModelAdmin):
-    list_display = ("name", "liaison_point", "latitude", "longitude", "active")
+    list_display = ("name", "liaison_point", "latitude", "longitude", "radius", "active", "token_replaced_at")
     list_filter = ("active", "liaison_point__township")
     list_select_related = ("liaison_point",)
     search_fields = ("name", "liaison_point__name")
     raw_id_fields = ("liaison_point",)
+    actions = ["replace_qr_code"]
+
+    @admin.action(description=_("Replace the QR code (the printed one stops working)"))
+    def replace_qr_code(self, request, queryset):
+        from patrol.services import checkpoint_replace_code
+
+        for checkpoint in queryset:
+            checkpoint_replace_code(checkpoint=checkpoint)
+        self.message_user(request, _("%(n)d QR code(s) replaced: print the new ones.") % {"n": queryset.count()})
+
+
+@admin.register(RollCallEvent)
+class RollCallEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("at", "patrol", "guard", "kind", "from_status", "to_status", "reason", "by")
+    list_filter = ("kind",)
+    list_select_related = ("patrol__liaison_point", "guard", "by")
+    date_hierarchy = "at"
+    actions = [export_csv]
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
-    list_display = ("guard", "patrol", "at", "status", "source")
-    list_filter = ("status", "source")
+class CheckInAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("guard", "patrol", "at", "status", "source", "position_state", "distance")
+    list_filter = ("status", "source", "position_state")
     list_select_related = ("guard", "patrol__liaison_point")
     raw_id_fields = ("guard", "patrol", "marked_by")
     date_hierarchy = "at"

@@ -1,6 +1,8 @@
 """Demo patrol history: a year of night patrols with realistic attendance for every liaison point,
 checkpoints with visits, venue inspections, a few recurring plans, and this week's plans, so the
-pages look alive on `make run`.
+pages look alive on `make run`. As in real offices, a few patrols were never started (missed), some
+phone check-ins came from far away or without a position (flagged, earning no points until an
+officer confirms them), and a day patrol now and then is counted apart from the night ones.
 
 Written with bulk inserts in a handful of statements per batch. History is seeded once: when any
 patrol exists, nothing is added (a second run is a no-op)."""
@@ -14,11 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from guards.models import Guard
+from liaison_points.geo import haversine_m
 from rewards.models import PointEntry, PointRule
 from liaison_points.demo import demo_rng, offset_position
 from liaison_points.models import LiaisonPoint, Officer, Township
 from patrol.models import (
     CheckIn,
+    PositionState,
     Checkpoint,
     Patrol,
     PatrolCheckpoint,
@@ -95,7 +99,8 @@ def seed_patrols(*, seed: int, today: datetime.date | None = None, weeks: int = 
                 start = _aware(date, hour, rng.choice([0, 0, 30]))
                 end = start + datetime.timedelta(hours=rng.choice([2, 3, 3]))
                 if end < now:
-                    status = Patrol.Status.CANCELLED if rng.random() < 0.03 else Patrol.Status.DONE
+                    roll = rng.random()
+                    status = Patrol.Status.CANCELLED if roll < 0.03 else Patrol.Status.MISSED if roll < 0.05 else Patrol.Status.DONE
                 elif start <= now:
                     status = Patrol.Status.UNDER_WAY
                 else:
@@ -130,13 +135,11 @@ def seed_patrols(*, seed: int, today: datetime.date | None = None, weeks: int = 
                 continue  # not checked in yet
             status = "present" if roll < 0.85 else "late" if roll < 0.93 else "absent"
             at = patrol.planned_start + datetime.timedelta(minutes=rng.randint(-25, 5) if status == "present" else rng.randint(12, 40))
-            lat, lng = offset_position(rng, float(p.latitude), float(p.longitude), min_m=5, max_m=150)
-            check_ins.append(CheckIn(
-                patrol=patrol, guard_id=guard_id, at=at, status=status,
-                source="auto" if status == "absent" else "guard",
-                latitude=None if status == "absent" else lat, longitude=None if status == "absent" else lng,
-            ))
-            if status != "absent" and patrol.status == Patrol.Status.DONE and patrol_points:
+            check_in = CheckIn(patrol=patrol, guard_id=guard_id, at=at, status=status, source="auto" if status == "absent" else "guard")
+            if status != "absent":
+                _demo_position(rng, check_in, p)
+            check_ins.append(check_in)
+            if status != "absent" and patrol.status == Patrol.Status.DONE and patrol_points and check_in.position_state != PositionState.FAR:
                 entries.append(PointEntry(
                     guard_id=guard_id, kind=PointRule.Kind.PATROL_ATTENDED, points=patrol_points, reason=str(patrol),
                     source_type="patrol.patrol", source_id=patrol.pk, occurred_on=timezone.localtime(patrol.planned_start).date(),
@@ -148,6 +151,7 @@ def seed_patrols(*, seed: int, today: datetime.date | None = None, weeks: int = 
                     row.visited_at = patrol.actual_start + datetime.timedelta(minutes=rng.randint(10, 100))
                     row.visited_by_id = rng.choice(team)
                     row.latitude, row.longitude = cp.latitude, cp.longitude
+                    row.position_state, row.distance, row.accuracy = PositionState.OK, 0, rng.choice([8, 12, 20])
                 elif rng.random() < 0.7:
                     row.missed_reason = rng.choice(MISS_REASONS)
             visits.append(row)
@@ -162,6 +166,21 @@ def seed_patrols(*, seed: int, today: datetime.date | None = None, weeks: int = 
         "patrols": len(patrols), "check-ins": len(check_ins), "checkpoints visited": sum(1 for v in visits if v.visited_at),
         "patrol points entries": len(entries), "venue inspections": inspections, "recurring plans": plans,
     }
+
+
+def _demo_position(rng: random.Random, check_in: CheckIn, point: LiaisonPoint) -> None:
+    """A phone position as they come: mostly near the point, about 4% with none (location off),
+    about 3% from far away (a check-in from home), each judged as the service would."""
+    roll = rng.random()
+    if roll < 0.04:
+        check_in.position_state = PositionState.NONE
+        return
+    far = roll < 0.07
+    lat, lng = offset_position(rng, float(point.latitude), float(point.longitude), min_m=1200 if far else 5, max_m=3500 if far else 150)
+    check_in.latitude, check_in.longitude = lat, lng
+    check_in.accuracy = rng.choice([8, 12, 15, 20, 35, 50])
+    check_in.distance = int(round(haversine_m(float(lat), float(lng), float(point.latitude), float(point.longitude))))
+    check_in.position_state = PositionState.FAR if far else PositionState.OK
 
 
 def _with_demo_guard(patrols: list[Patrol], teams: list[list[int]], *, monday, today, officers) -> None:

@@ -6,6 +6,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config import form_fields
+
 from guards.models import SecurityCompany
 from liaison_points.models import LiaisonPoint
 from liaison_points.selectors import officer_list, township_list, zone_list
@@ -42,7 +44,7 @@ class IdListField(forms.MultipleChoiceField):
 
 
 def _datetime_local(label):
-    return forms.DateTimeField(
+    return form_fields.DateTimeField(
         label=label,
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(format=DATETIME_LOCAL, attrs={"type": "datetime-local"}),
@@ -130,7 +132,7 @@ class FinishForm(forms.Form):
     publicity_topics = forms.MultipleChoiceField(
         label=_("Publicity done"), choices=PublicityTopic.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    people_reached = forms.IntegerField(label=_("People reached"), min_value=0, initial=0, required=False)
+    people_reached = forms.IntegerField(label=_("People reached"), min_value=0, max_value=2**31 - 1, initial=0, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_people_reached(self):
@@ -142,7 +144,7 @@ class CancelForm(forms.Form):
 
 
 class MissedReasonForm(forms.Form):
-    checkpoint = forms.IntegerField(widget=forms.HiddenInput)
+    checkpoint = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason missed"), max_length=200)
 
 
@@ -151,12 +153,15 @@ class PositionForm(forms.Form):
 
     latitude = forms.DecimalField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     longitude = forms.DecimalField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    accuracy = forms.FloatField(required=False, min_value=0, max_value=1_000_000, widget=forms.HiddenInput)
 
     def position(self) -> dict:
         if not self.is_valid():
             return {}
         lat, lng = self.cleaned_data["latitude"], self.cleaned_data["longitude"]
-        return {"latitude": lat, "longitude": lng} if lat is not None and lng is not None else {}
+        if lat is None or lng is None:
+            return {}
+        return {"latitude": lat, "longitude": lng, "accuracy": self.cleaned_data["accuracy"]}
 
 
 class ZoneTeamForm(forms.Form):
@@ -164,7 +169,7 @@ class ZoneTeamForm(forms.Form):
 
     zone = forms.ModelChoiceField(label=_("Zone"), queryset=zone_list(), empty_label=_("Choose a zone"))
     lead_company = forms.ModelChoiceField(label=_("Lead company"), queryset=SecurityCompany.objects.filter(active=True).order_by("name"), empty_label=_("Choose a company"))
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    on = form_fields.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     lead_count = forms.IntegerField(label=_("Guards of the lead unit"), min_value=1, max_value=10, initial=2, required=False)
 
 
@@ -177,8 +182,8 @@ class RecurringPlanForm(PlanningForm):
         label=_("End time"), widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
         help_text=_("Earlier than the start time means the next day."),
     )
-    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    starts_on = form_fields.DateField(label=_("Starts on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    ends_on = form_fields.DateField(label=_("Ends on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     field_order = ["liaison_point", "leader", "kind", "weekdays", "start_time", "end_time", "starts_on", "ends_on", "guards", "checkpoints", "area"]
     SERVICE_FIELDS = (*PlanningForm.SERVICE_FIELDS, "weekdays", "start_time", "end_time", "starts_on", "ends_on")
@@ -206,8 +211,8 @@ class InspectionFilterForm(FilterForm):
         label=_("Rectification"), required=False,
         choices=[("", _("Any")), ("open", _("Not yet rectified")), ("done", _("Rectified"))],
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = form_fields.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = form_fields.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     lookups = {"township": "township", "trade": "trade", "date_from": "inspected_on__gte", "date_to": "inspected_on__lte"}
 
@@ -227,7 +232,7 @@ class InspectionForm(forms.Form):
     township = forms.ModelChoiceField(label=_("Township"), queryset=township_list())
     liaison_point = forms.ModelChoiceField(label=_("Liaison point"), queryset=LiaisonPoint.objects.order_by("code"), required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    inspected_on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    inspected_on = form_fields.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     inspectors = forms.ModelMultipleChoiceField(
         label=_("Inspectors"), queryset=officer_list(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -235,8 +240,8 @@ class InspectionForm(forms.Form):
     )
     violation_found = forms.BooleanField(label=_("Violation found"), required=False)
     violation_kind = forms.ChoiceField(label=_("Kind of violation"), required=False, choices=[("", "—"), *VenueInspection.ViolationKind.choices])
-    rectification_due = forms.DateField(label=_("Rectification due"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    rectified_on = forms.DateField(label=_("Rectified on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    rectification_due = form_fields.DateField(label=_("Rectification due"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    rectified_on = form_fields.DateField(label=_("Rectified on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     SERVICE_FIELDS = (

@@ -28,19 +28,34 @@ class PublicityTopic(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class PositionState(models.TextChoices):
+    """How a phone's position checks out against where the guard should be. Blank: not from a
+    phone (an officer's mark, an automatic absence)."""
+
+    OK = "ok", _("Position confirmed")
+    FAR = "far", _("Far from the patrol")
+    INACCURATE = "inaccurate", _("Position too inaccurate")
+    NONE = "none", _("No position")
+
+
 def _new_checkpoint_token() -> str:
     return secrets.token_urlsafe(24)
 
 
 class Checkpoint(models.Model):
     """A place on a liaison point's beat that a patrol must visit; its printed QR code carries a
-    signed link to its unguessable token."""
+    signed link to its unguessable token (the checkpoint's secret). A scan counts only for the
+    guard's patrol under way, inside its window, from within `radius` metres."""
 
     liaison_point = models.ForeignKey(LiaisonPoint, on_delete=models.CASCADE, related_name="checkpoints", verbose_name=_("liaison point"))
     name = models.CharField(_("name"), max_length=100)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, validators=latitude_validators)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, validators=longitude_validators)
     token = models.CharField(_("token"), max_length=64, unique=True, default=_new_checkpoint_token, editable=False)
+    token_replaced_at = models.DateTimeField(_("QR code replaced at"), null=True, blank=True, editable=False)
+    radius = models.PositiveIntegerField(
+        _("radius (m)"), null=True, blank=True, help_text=_("How near a scan must be; empty: the office's default."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -86,6 +101,7 @@ class Patrol(models.Model):
         PLANNED = "planned", _("Planned")
         UNDER_WAY = "under_way", _("Under way")
         DONE = "done", _("Done")
+        MISSED = "missed", _("Missed")
         CANCELLED = "cancelled", _("Cancelled")
 
     liaison_point = models.ForeignKey(LiaisonPoint, on_delete=models.PROTECT, related_name="patrols", verbose_name=_("liaison point"))
@@ -101,6 +117,10 @@ class Patrol(models.Model):
     publicity_topics = models.JSONField(_("publicity done"), default=list, blank=True)
     people_reached = models.PositiveIntegerField(_("people reached"), default=0)
     notes = models.TextField(_("notes"), blank=True)
+    overdue_flagged_at = models.DateTimeField(
+        _("flagged for the leader at"), null=True, blank=True,
+        help_text=_("Still under way after its end and the grace period; the leading officer should finish it."),
+    )
     plan = models.ForeignKey(RecurringPlan, on_delete=models.SET_NULL, null=True, blank=True, related_name="patrols", verbose_name=_("plan"))
     checkpoints = models.ManyToManyField(Checkpoint, through="PatrolCheckpoint", blank=True, related_name="patrols")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -138,6 +158,8 @@ class PatrolMember(models.Model):
     patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="members", verbose_name=_("patrol"))
     guard = models.ForeignKey(Guard, on_delete=models.PROTECT, related_name="patrol_memberships", verbose_name=_("guard"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    # Set when the guard joined deployable only with warnings under the office's duty policy (issue 13).
+    duty_warning = models.TextField(_("duty warning"), null=True, blank=True)
 
     class Meta:
         ordering = ["patrol", "role", "guard__name"]
@@ -168,6 +190,9 @@ class CheckIn(models.Model):
     at = models.DateTimeField(_("time"))
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=latitude_validators)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=longitude_validators)
+    accuracy = models.PositiveIntegerField(_("accuracy (m)"), null=True, blank=True)
+    distance = models.PositiveIntegerField(_("distance (m)"), null=True, blank=True, help_text=_("From the patrol's area, route or liaison point."))
+    position_state = models.CharField(_("position"), max_length=16, choices=PositionState.choices, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -185,6 +210,37 @@ class CheckIn(models.Model):
     def __str__(self) -> str:
         return f"{self.guard} {self.get_status_display()}"
 
+    @property
+    def flagged(self) -> bool:
+        """A phone check-in whose position does not check out, not (yet) confirmed by an officer."""
+        return self.source == self.Source.GUARD and self.position_state in (PositionState.FAR, PositionState.INACCURATE)
+
+
+class RollCallEvent(models.Model):
+    """Every manual roll-call mark and every override: who, when, why, and what it changed."""
+
+    class Kind(models.TextChoices):
+        MARK = "mark", _("Marked")
+        OVERRIDE = "override", _("Override")
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="roll_call_events", verbose_name=_("patrol"))
+    guard = models.ForeignKey(Guard, on_delete=models.PROTECT, related_name="+", verbose_name=_("guard"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=CheckIn.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=CheckIn.Status.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("roll-call change")
+        verbose_name_plural = _("roll-call changes")
+        indexes = [models.Index(fields=["patrol", "at"], name="rollcall_event_patrol_at")]
+
+    def __str__(self) -> str:
+        return f"{self.guard_id} {self.from_status or '—'} → {self.to_status}"
+
 
 class PatrolCheckpoint(models.Model):
     """A checkpoint planned for a patrol: visited (time, position, by whom) or missed with a reason."""
@@ -195,6 +251,9 @@ class PatrolCheckpoint(models.Model):
     visited_by = models.ForeignKey(Guard, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("visited by"))
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True, validators=latitude_validators)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True, validators=longitude_validators)
+    accuracy = models.PositiveIntegerField(_("accuracy (m)"), null=True, blank=True)
+    distance = models.PositiveIntegerField(_("distance (m)"), null=True, blank=True, help_text=_("From the checkpoint."))
+    position_state = models.CharField(_("position"), max_length=16, choices=PositionState.choices, blank=True)
     missed_reason = models.CharField(_("reason missed"), max_length=200, blank=True)
 
     class Meta:
@@ -202,6 +261,11 @@ class PatrolCheckpoint(models.Model):
         verbose_name = _("patrol checkpoint")
         verbose_name_plural = _("patrol checkpoints")
         constraints = [models.UniqueConstraint(fields=["patrol", "checkpoint"], name="patrol_checkpoint_once")]
+
+    @property
+    def counts(self) -> bool:
+        """Visited from where the checkpoint is (a flagged or position-less scan is shown, not counted)."""
+        return self.visited_at is not None and self.position_state in ("", PositionState.OK)
 
 
 class VenueInspection(models.Model):

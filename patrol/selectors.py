@@ -13,7 +13,8 @@ from accounts.scoping import scope_for
 from config.dates import local_day_start, week_bounds
 from guards.models import Guard
 from liaison_points.models import LiaisonPoint
-from patrol.models import CheckIn, Checkpoint, Patrol, PatrolCheckpoint, PatrolMember, RecurringPlan, VenueInspection
+from patrol.models import CheckIn, Checkpoint, Patrol, PatrolCheckpoint, PatrolMember, RecurringPlan, RollCallEvent, VenueInspection
+from patrol.services.rules import night_q
 
 
 def patrol_list_visible_to(*, user) -> QuerySet[Patrol]:
@@ -69,8 +70,34 @@ def patrol_roll_call(*, patrol: Patrol, user) -> list[dict]:
     return rows
 
 
+def patrol_roll_call_events(*, patrol: Patrol, user) -> list[RollCallEvent]:
+    """Every manual mark and override of the patrol's roll-call, newest first, with who made it;
+    a manager sees those of their own company's guards only. One query."""
+    events = RollCallEvent.objects.filter(patrol=patrol).select_related("guard", "by")
+    return list(scope_for(user).apply(events, company="guard__company_id", guard="guard_id"))
+
+
 def patrol_checkpoints(*, patrol: Patrol) -> QuerySet[PatrolCheckpoint]:
     return PatrolCheckpoint.objects.filter(patrol=patrol).select_related("checkpoint", "visited_by")
+
+
+def patrol_checkpoints_visible_to(*, patrol: Patrol, user) -> list[PatrolCheckpoint]:
+    """The patrol's checkpoints for a page, with who visited each only where the user may see that
+    guard (as in the API): an officer sees every guard, a manager their own company's, a guard
+    themselves; anyone else's visit shows its time without the guard. One query. The rows are for
+    display only and never saved."""
+    scope = scope_for(user)
+    rows = list(patrol_checkpoints(patrol=patrol))
+    if not scope.everything:
+        for row in rows:
+            guard = row.visited_by
+            own = guard is not None and (
+                guard.pk == scope.guard_id if scope.guard_id is not None
+                else scope.company_id is not None and guard.company_id == scope.company_id
+            )
+            if not own:
+                row.visited_by = None
+    return rows
 
 
 def checkin_list_visible_to(*, user) -> QuerySet[CheckIn]:
@@ -121,16 +148,35 @@ def guard_list_for_team(*, point_id: int | None, wanted: Iterable[int]) -> Query
     )
 
 
+def _guard_patrols(guard_id: int) -> QuerySet[Patrol]:
+    return (
+        Patrol.objects.filter(members__guard_id=guard_id)
+        .select_related("liaison_point", "leader__user")
+        .prefetch_related(Prefetch("check_ins", queryset=CheckIn.objects.filter(guard_id=guard_id), to_attr="my_check_in"))
+    )
+
+
 def guard_patrols_on(*, guard_id: int, day: datetime.date) -> QuerySet[Patrol]:
     """A guard's patrols that touch `day` (local time), soonest first: the phone page."""
     start, end = local_day_start(day), local_day_start(day + datetime.timedelta(days=1))
     return (
-        Patrol.objects.filter(members__guard_id=guard_id, planned_start__lt=end, planned_end__gte=start)
+        _guard_patrols(guard_id).filter(planned_start__lt=end, planned_end__gte=start)
         .exclude(status=Patrol.Status.CANCELLED)
-        .select_related("liaison_point", "leader__user")
-        .prefetch_related(Prefetch("check_ins", queryset=CheckIn.objects.filter(guard_id=guard_id), to_attr="my_check_in"))
         .order_by("planned_start")
     )
+
+
+def guard_patrols_upcoming(*, guard_id: int, after: datetime.date, days: int = 7) -> QuerySet[Patrol]:
+    """A guard's patrols starting on the `days` days after `after` (cancelled ones too, so the guard
+    learns of it), soonest first. Two queries with the guard's own check-in."""
+    start, end = local_day_start(after + datetime.timedelta(days=1)), local_day_start(after + datetime.timedelta(days=days + 1))
+    return _guard_patrols(guard_id).filter(planned_start__gte=start, planned_start__lt=end).order_by("planned_start", "id")
+
+
+def guard_patrols_past(*, guard_id: int, before: datetime.date, limit: int = 10) -> list[Patrol]:
+    """A guard's latest `limit` patrols that ended before `before` (local day), newest first, each
+    with the guard's own check-in (`my_check_in`). Two queries."""
+    return list(_guard_patrols(guard_id).filter(planned_end__lt=local_day_start(before)).order_by("-planned_start", "-id")[:limit])
 
 
 @dataclass(frozen=True)
@@ -141,14 +187,18 @@ class PointCoverage:
     township: str
     done: int
     planned: int
+    day_done: int = 0
+    missed: int = 0
 
     def below(self, minimum: int) -> bool:
         return self.done < minimum
 
 
 def patrol_week_coverage(*, monday: datetime.date) -> list[PointCoverage]:
-    """For every active liaison point: patrols done and planned in the ISO week starting `monday`
-    (Asia/Shanghai time). One aggregate query."""
+    """For every active liaison point, in the ISO week starting `monday` (Asia/Shanghai time): night
+    patrols done (started within PATROL_NIGHT_START–END: these count toward the weekly minimum),
+    day patrols done (counted apart), patrols planned (not cancelled) and missed (never started).
+    One aggregate query."""
     start, end = week_bounds(monday)
     # The week goes into the join (FilteredRelation), so each point meets only that week's patrols
     # through the (liaison_point, planned_start) index, not every patrol it ever had.
@@ -156,10 +206,12 @@ def patrol_week_coverage(*, monday: datetime.date) -> list[PointCoverage]:
         LiaisonPoint.objects.filter(active=True)
         .annotate(week=FilteredRelation("patrols", condition=Q(patrols__planned_start__gte=start, patrols__planned_start__lt=end)))
         .annotate(
-            done=Count("week", filter=Q(week__status=Patrol.Status.DONE)),
+            done=Count("week", filter=Q(week__status=Patrol.Status.DONE) & night_q("week__")),
             planned=Count("week", filter=~Q(week__status=Patrol.Status.CANCELLED)),
+            day_done=Count("week", filter=Q(week__status=Patrol.Status.DONE) & ~night_q("week__")),
+            missed=Count("week", filter=Q(week__status=Patrol.Status.MISSED)),
         )
-        .values_list("id", "code", "name", "township__name", "done", "planned")
+        .values_list("id", "code", "name", "township__name", "done", "planned", "day_done", "missed")
         .order_by("code")
     )
     return [PointCoverage(*row) for row in rows]

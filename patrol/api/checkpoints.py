@@ -7,12 +7,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import IsOfficer
+from config.api_fields import IdField
 from liaison_points.api import CoordinateField, ProtectedDestroyMixin
 from patrol.api.common import IsGuard, PositionSerializer, guard_in_scope, page_path, serializer_scope
 from patrol.filters import CheckpointFilter
 from patrol.models import Checkpoint, Patrol, PatrolCheckpoint
 from patrol.selectors import checkpoint_list
-from patrol.services import checkpoint_save, checkpoint_signed_code, checkpoint_visit
+from patrol.services import checkpoint_radius, checkpoint_save, checkpoint_signed_code, checkpoint_visit
+from patrol.services.rules import visit_message
 
 
 class PlannedCheckpointSerializer(serializers.ModelSerializer):
@@ -29,15 +31,17 @@ class PlannedCheckpointSerializer(serializers.ModelSerializer):
         model = PatrolCheckpoint
         fields = [
             "checkpoint", "name", "checkpoint_latitude", "checkpoint_longitude", "visited", "visited_at",
-            "visited_by", "visited_by_name", "latitude", "longitude", "missed", "missed_reason",
+            "visited_by", "visited_by_name", "latitude", "longitude", "accuracy", "distance", "position_state",
+            "missed", "missed_reason",
         ]
         read_only_fields = fields
 
     def get_visited(self, row) -> bool:
-        return row.visited_at is not None
+        """Visited from within the checkpoint's radius (a flagged scan is shown with its distance, not counted)."""
+        return row.counts
 
     def get_missed(self, row) -> bool:
-        return row.visited_at is None and self.context.get("patrol_status") == Patrol.Status.DONE
+        return not row.counts and self.context.get("patrol_status") == Patrol.Status.DONE
 
     # Who scanned is attendance: a manager sees it for their own guards only.
     def get_visited_by(self, row) -> int | None:
@@ -48,7 +52,7 @@ class PlannedCheckpointSerializer(serializers.ModelSerializer):
 
 
 class ExplainMissSerializer(serializers.Serializer):
-    checkpoint = serializers.IntegerField(min_value=1)
+    checkpoint = IdField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -61,7 +65,7 @@ class CheckpointSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Checkpoint
-        fields = ["id", "name", "liaison_point", "liaison_point_name", "latitude", "longitude", "active", "qr_url", "qr_svg_url"]
+        fields = ["id", "name", "liaison_point", "liaison_point_name", "latitude", "longitude", "radius", "active", "qr_url", "qr_svg_url"]
 
     def _absolute(self, path: str) -> str:
         request = self.context.get("request")
@@ -77,16 +81,32 @@ class CheckpointSerializer(serializers.ModelSerializer):
 
 class ScanInputSerializer(PositionSerializer):
     code = serializers.CharField(help_text=_("The signed code from the checkpoint's QR link."))
+    patrol = IdField(
+        required=False, allow_null=True, default=None,
+        help_text=_("The patrol the scan is meant for; refused (409) when it is not the guard's patrol under way."),
+    )
 
 
 class ScanResultSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="checkpoint.name")
     visited_by_name = serializers.CharField(source="visited_by.name", allow_null=True)
+    liaison_point_name = serializers.CharField(source="patrol.liaison_point.name")
+    patrol_planned_start = serializers.DateTimeField(source="patrol.planned_start")
+    patrol_planned_end = serializers.DateTimeField(source="patrol.planned_end")
+    counts = serializers.BooleanField(help_text=_("Visited from within the checkpoint's radius; a flagged or position-less scan does not count."))
+    message = serializers.SerializerMethodField(help_text=_("What the guard reads: the patrol and checkpoint, and any flag."))
 
     class Meta:
         model = PatrolCheckpoint
-        fields = ["patrol", "checkpoint", "name", "visited_at", "visited_by", "visited_by_name", "latitude", "longitude"]
+        fields = [
+            "patrol", "liaison_point_name", "patrol_planned_start", "patrol_planned_end", "checkpoint", "name",
+            "visited_at", "visited_by", "visited_by_name", "latitude", "longitude", "accuracy", "distance",
+            "position_state", "counts", "message",
+        ]
         read_only_fields = fields
+
+    def get_message(self, visit) -> str:
+        return visit_message(visit, checkpoint_radius(visit.checkpoint))
 
 
 class CheckpointViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
@@ -116,5 +136,9 @@ class CheckpointViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     def scan(self, request):
         serializer = ScanInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        visit = checkpoint_visit(guard=request.user.guard_profile, **serializer.validated_data)
+        data = serializer.validated_data
+        visit = checkpoint_visit(
+            guard=request.user.guard_profile, code=data["code"], latitude=data["latitude"], longitude=data["longitude"],
+            accuracy=data["accuracy"], patrol_id=data["patrol"],
+        )
         return Response(ScanResultSerializer(visit).data)

@@ -10,6 +10,7 @@ from rest_framework.permissions import BasePermission
 
 from accounts.permissions import is_guard
 from accounts.scoping import Scope, scope_for
+from config.api_fields import IdField
 from config.dates import parse_iso_week, week_start
 from guards.models import Guard
 from liaison_points.api import CoordinateField
@@ -82,7 +83,7 @@ def week_param(request) -> datetime.date:
 
 
 def id_list(help_text: str):
-    return serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list, help_text=help_text)
+    return serializers.ListField(child=IdField(), required=False, default=list, help_text=help_text)
 
 
 def leader_field():
@@ -96,3 +97,7 @@ def leader_field():
 class PositionSerializer(serializers.Serializer):
     latitude = CoordinateField(axis="latitude", required=False, allow_null=True, default=None)
     longitude = CoordinateField(axis="longitude", required=False, allow_null=True, default=None)
+    accuracy = serializers.FloatField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=1_000_000,
+        help_text=_("The phone's stated accuracy in metres (coords.accuracy)."),
+    )

@@ -13,6 +13,7 @@ from patrol.api.common import datetime_field, page_url_pattern, week_param
 from patrol.filters import PatrolFilter
 from patrol.models import Patrol
 from patrol.selectors import patrol_week_coverage
+from patrol.services.rules import night_hours_label
 
 _WEEK_PARAM = OpenApiParameter("week", str, description="ISO week, e.g. 2026-W47 (default: this week)")
 
@@ -27,7 +28,9 @@ class CoverageRowSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     township = serializers.CharField()
-    done = serializers.IntegerField()
+    done = serializers.IntegerField(help_text="Night patrols done: these count toward the weekly minimum.")
+    day_done = serializers.IntegerField(help_text="Day patrols done, counted apart.")
+    missed = serializers.IntegerField(help_text="Patrols never started.")
     planned = serializers.IntegerField()
     below_minimum = serializers.BooleanField()
 
@@ -99,6 +102,7 @@ class PatrolMapActions:
             "week": iso_week_label(monday),
             "monday": monday.isoformat(),
             "minimum": minimum,
+            "night_hours": night_hours_label(),
             "points": rows,
             "below_minimum": [row for row in rows if row["below_minimum"]],
         })

@@ -1,16 +1,16 @@
 """Venue inspections in the API (/api/v1/inspections/): police data, officers only."""
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from accounts.permissions import IsOfficer
+from config.api_fields import MAX_ID
 from patrol.filters import InspectionFilter
 from patrol.models import VenueInspection
 from patrol.selectors import inspection_list
 from patrol.services import inspection_save
 
 
-@extend_schema_field({"type": "array", "items": {"type": "integer"}})
+# Its schema differs by direction (ids in, {id, name} out): config/schema.py, InspectorsFieldSchema.
 class InspectorsField(serializers.Field):
     """In: a list of officer ids. Out: [{id, name}] (from the prefetched officers)."""
 
@@ -18,8 +18,11 @@ class InspectorsField(serializers.Field):
         if not isinstance(data, list):
             raise serializers.ValidationError(_("Give a list of officer ids."))
         try:
-            return [int(i) for i in data]
-        except (TypeError, ValueError):
+            ids = [int(i) for i in data if not isinstance(i, bool)]
+            if len(ids) != len(data) or not all(1 <= i <= MAX_ID for i in ids):
+                raise ValueError
+            return ids
+        except (TypeError, ValueError, OverflowError):
             raise serializers.ValidationError(_("Officer ids are numbers.")) from None
 
     def to_representation(self, manager):

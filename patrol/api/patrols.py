@@ -9,16 +9,19 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config import api_fields
+
 from accounts.permissions import IsOfficer, IsOfficerOrReadOnly
 from liaison_points.models import LiaisonPoint
 from patrol.api.checkpoints import ExplainMissSerializer, PlannedCheckpointSerializer
 from patrol.api.common import IsGuard, PositionSerializer, datetime_field, id_list, leader_field, officer_of
 from patrol.api.coverage import PatrolMapActions
 from patrol.api.plans import ZoneTeamInputSerializer, ZoneTeamSerializer
-from patrol.api.rollcall import MarkSerializer, RollCallCheckInSerializer, RollCallRowSerializer
+from patrol.api.rollcall import CheckInResultSerializer, MarkSerializer, RollCallEventSerializer, RollCallRowSerializer
 from patrol.filters import PatrolFilter
-from patrol.models import Patrol, PatrolKind
-from patrol.selectors import patrol_checkpoints, patrol_list_visible_to, patrol_roll_call
+from patrol.models import Patrol, PatrolKind, PublicityTopic
+from patrol.selectors import patrol_checkpoints, patrol_list_visible_to, patrol_roll_call, patrol_roll_call_events
+from patrol.services.rules import rollcall_window
 from patrol.services import (
     checkin_mark,
     checkin_record,
@@ -59,10 +62,23 @@ class PatrolDetailSerializer(PatrolListSerializer):
     checkpoints = serializers.SerializerMethodField(help_text=_("Planned checkpoints, visited or missed."))
     checkin_opens = serializers.SerializerMethodField()
     checkin_closes = serializers.SerializerMethodField()
+    rollcall_closes = serializers.SerializerMethodField(help_text=_("Marks are accepted until the end plus the grace period."))
+    roll_call_log = serializers.SerializerMethodField(help_text=_("Every manual mark and override: who, when, why."))
 
     class Meta(PatrolListSerializer.Meta):
-        fields = [*PatrolListSerializer.Meta.fields, "area", "notes", "checkin_opens", "checkin_closes", "team", "checkpoints", "created_at"]
+        fields = [
+            *PatrolListSerializer.Meta.fields, "area", "notes", "overdue_flagged_at", "checkin_opens", "checkin_closes",
+            "rollcall_closes", "team", "checkpoints", "roll_call_log", "created_at",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(RollCallEventSerializer(many=True))
+    def get_roll_call_log(self, patrol) -> list[dict]:
+        request = self.context.get("request")
+        return RollCallEventSerializer(patrol_roll_call_events(patrol=patrol, user=request.user if request else None), many=True).data
+
+    def get_rollcall_closes(self, patrol) -> datetime.datetime:
+        return datetime_field.to_representation(rollcall_window(patrol)[1])
 
     @extend_schema_field(RollCallRowSerializer(many=True))
     def get_team(self, patrol) -> list[dict]:
@@ -88,8 +104,8 @@ class PatrolDetailSerializer(PatrolListSerializer):
 class PatrolInputSerializer(serializers.Serializer):
     liaison_point = serializers.PrimaryKeyRelatedField(queryset=LiaisonPoint.objects.all())
     leader = leader_field()
-    planned_start = serializers.DateTimeField()
-    planned_end = serializers.DateTimeField()
+    planned_start = api_fields.DateTimeField()
+    planned_end = api_fields.DateTimeField()
     kind = serializers.ChoiceField(choices=PatrolKind.choices, default=PatrolKind.FOOT)
     area = serializers.JSONField(required=False, allow_null=True, help_text=_("Grid cell or route: a GeoJSON (Multi)Polygon or (Multi)LineString."))
     guards = id_list(_("Guard ids of the team."))
@@ -99,8 +115,8 @@ class PatrolInputSerializer(serializers.Serializer):
 
 
 class FinishSerializer(serializers.Serializer):
-    publicity_topics = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    people_reached = serializers.IntegerField(required=False, default=0)
+    publicity_topics = serializers.ListField(child=serializers.ChoiceField(choices=PublicityTopic.choices), required=False, default=list)
+    people_reached = api_fields.CountField(required=False, default=0)
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
 
 
@@ -206,7 +222,7 @@ class PatrolViewSet(PatrolMapActions, mixins.ListModelMixin, mixins.RetrieveMode
     def mark(self, request, pk=None):
         patrol = self.get_object()
         data = self._input(MarkSerializer)
-        checkin_mark(patrol=patrol, guard_id=data["guard"], status=data["status"], by=request.user)
+        checkin_mark(patrol=patrol, guard_id=data["guard"], status=data["status"], reason=data["reason"], by=request.user)
         return self._detail(patrol)
 
     @extend_schema(summary="Say why a planned checkpoint was missed", request=ExplainMissSerializer, responses={200: PatrolDetailSerializer})
@@ -220,10 +236,10 @@ class PatrolViewSet(PatrolMapActions, mixins.ListModelMixin, mixins.RetrieveMode
     # the guard's phone ------------------------------------------------------------------------
 
     @extend_schema(summary="Check in to one of my patrols (guards), with the phone's position if any",
-                   request=PositionSerializer, responses={200: RollCallCheckInSerializer})
+                   request=PositionSerializer, responses={200: CheckInResultSerializer})
     @action(detail=True, methods=["post"], url_path="check-in", permission_classes=[IsGuard])
     def check_in(self, request, pk=None):
         patrol = self.get_object()  # scoped: a guard sees only the patrols they are on
         data = self._input(PositionSerializer)
         check_in = checkin_record(patrol=patrol, guard=request.user.guard_profile, **data)
-        return Response(RollCallCheckInSerializer(check_in).data)
+        return Response(CheckInResultSerializer(check_in).data)

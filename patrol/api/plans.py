@@ -6,6 +6,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config import api_fields
+
 from accounts.permissions import IsOfficer
 from guards.models import Guard, SecurityCompany
 from liaison_points.models import LiaisonPoint, Zone
@@ -19,7 +21,7 @@ from patrol.services import plan_create, plan_generate
 class ZoneTeamInputSerializer(serializers.Serializer):
     zone = serializers.PrimaryKeyRelatedField(queryset=Zone.objects.all())
     lead_company = serializers.PrimaryKeyRelatedField(queryset=SecurityCompany.objects.all())
-    date = serializers.DateField()
+    date = api_fields.DateField()
     lead_count = serializers.IntegerField(min_value=1, max_value=20, required=False, default=2)
 
 
@@ -60,8 +62,8 @@ class PlanInputSerializer(serializers.Serializer):
     weekdays = serializers.ListField(child=serializers.IntegerField(), help_text=_("0 = Monday … 6 = Sunday"))
     start_time = serializers.TimeField()
     end_time = serializers.TimeField(help_text=_("Earlier than the start time means the next day."))
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    starts_on = api_fields.DateField()
+    ends_on = api_fields.DateField(required=False, allow_null=True, default=None)
     kind = serializers.ChoiceField(choices=PatrolKind.choices, default=PatrolKind.FOOT)
     area = serializers.JSONField(required=False, allow_null=True)
     guards = id_list(_("Guard ids of the standing team."))

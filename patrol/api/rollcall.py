@@ -3,16 +3,48 @@ action, and the read-only list of check-ins (/api/v1/check-ins/)."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
+from config.api_fields import IdField
 from patrol.filters import CheckInFilter
-from patrol.models import CheckIn
+from patrol.models import CheckIn, RollCallEvent
 from patrol.selectors import checkin_list_visible_to
+from patrol.services.rules import checkin_message
 
 
 class RollCallCheckInSerializer(serializers.ModelSerializer):
+    flagged = serializers.BooleanField(read_only=True, help_text=_("A phone check-in far from the patrol or too inaccurate, not confirmed by an officer."))
+
     class Meta:
         model = CheckIn
-        fields = ["id", "status", "at", "latitude", "longitude", "source"]
+        fields = ["id", "status", "at", "latitude", "longitude", "accuracy", "distance", "position_state", "flagged", "source"]
         read_only_fields = fields
+
+
+class CheckInResultSerializer(RollCallCheckInSerializer):
+    """The guard's own check-in, with what the phone shows (the patrol named, any flag)."""
+
+    message = serializers.SerializerMethodField()
+
+    class Meta(RollCallCheckInSerializer.Meta):
+        fields = [*RollCallCheckInSerializer.Meta.fields, "message"]
+        read_only_fields = fields
+
+    def get_message(self, check_in) -> str:
+        return checkin_message(check_in)
+
+
+class RollCallEventSerializer(serializers.ModelSerializer):
+    """A manual mark or an override of the roll-call: who, when, why."""
+
+    guard_name = serializers.CharField(source="guard.name", read_only=True)
+    by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RollCallEvent
+        fields = ["id", "guard", "guard_name", "kind", "from_status", "to_status", "reason", "by", "by_name", "at"]
+        read_only_fields = fields
+
+    def get_by_name(self, event) -> str | None:
+        return str(event.by) if event.by_id else None
 
 
 class RollCallRowSerializer(serializers.Serializer):
@@ -27,8 +59,12 @@ class RollCallRowSerializer(serializers.Serializer):
 
 
 class MarkSerializer(serializers.Serializer):
-    guard = serializers.IntegerField(min_value=1)
+    guard = IdField()
     status = serializers.CharField(help_text=_("present, late or absent"))
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200,
+        help_text=_("Why; required to change an existing record (the guard's own check-in, an automatic absence, an earlier mark)."),
+    )
 
 
 class CheckInSerializer(serializers.ModelSerializer):
@@ -43,7 +79,8 @@ class CheckInSerializer(serializers.ModelSerializer):
         model = CheckIn
         fields = [
             "id", "patrol", "patrol_planned_start", "liaison_point", "liaison_point_name", "guard", "guard_name",
-            "company", "company_name", "at", "status", "source", "latitude", "longitude", "marked_by",
+            "company", "company_name", "at", "status", "source", "latitude", "longitude", "accuracy", "distance",
+            "position_state", "marked_by",
         ]
         read_only_fields = fields
 

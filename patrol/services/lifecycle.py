@@ -1,5 +1,6 @@
-"""A patrol's life: planned → under way → done, or cancelled with a reason. Each step is a locked
-compare-and-set, so a double click or a retried request cannot apply a transition twice."""
+"""A patrol's life: planned → under way → done, or cancelled with a reason; a patrol never started
+becomes missed (see `patrol.services.closing`). Each step is a locked compare-and-set, so a double
+click or a retried request cannot apply a transition twice."""
 import datetime
 from collections.abc import Iterable
 
@@ -9,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import DomainError
-from patrol.models import CheckIn, Patrol, PublicityTopic
+from patrol.models import CheckIn, Patrol, PositionState, PublicityTopic
 from patrol.services.rollcall import attendance_credit
+from patrol.services.rules import checkin_window, span, when
 
 
 def _transition(patrol: Patrol, *, allowed_from: tuple[str, ...], to: str, by, **changes) -> Patrol:
@@ -34,7 +36,18 @@ def _transition(patrol: Patrol, *, allowed_from: tuple[str, ...], to: str, by, *
 
 @transaction.atomic
 def patrol_start(*, patrol: Patrol, by=None, at: datetime.datetime | None = None) -> Patrol:
-    return _transition(patrol, allowed_from=(Patrol.Status.PLANNED,), to=Patrol.Status.UNDER_WAY, by=by, actual_start=at or timezone.now())
+    """Start a planned patrol, from its check-in window's opening until its planned end (a patrol
+    not started by then is recorded as missed, not started late)."""
+    at = at or timezone.now()
+    opens, closes = checkin_window(patrol)
+    if at < opens:
+        raise DomainError(_("This patrol can be started from %(opens)s (window %(window)s).") % {"opens": when(opens), "window": span(opens, closes)}, conflict=True)
+    if at > patrol.planned_end:
+        raise DomainError(
+            _("This patrol was planned to end at %(end)s; it can no longer be started and will be recorded as missed.") % {"end": when(patrol.planned_end)},
+            conflict=True,
+        )
+    return _transition(patrol, allowed_from=(Patrol.Status.PLANNED,), to=Patrol.Status.UNDER_WAY, by=by, actual_start=at)
 
 
 @transaction.atomic
@@ -43,7 +56,7 @@ def patrol_finish(
     people_reached: int = 0, notes: str | None = None,
 ) -> Patrol:
     """End a patrol: members who never checked in are marked absent, those present or late earn
-    their patrol points."""
+    their patrol points (a check-in flagged far or inaccurate earns them once an officer confirms it)."""
     topics = list(dict.fromkeys(publicity_topics))
     errors = {}
     if unknown := [t for t in topics if t not in PublicityTopic.values]:
@@ -60,14 +73,17 @@ def patrol_finish(
     changes = {"actual_end": at, "publicity_topics": topics, "people_reached": int(people_reached)}
     if notes is not None:
         changes["notes"] = notes
+    changes["overdue_flagged_at"] = None
     patrol = _transition(patrol, allowed_from=(Patrol.Status.UNDER_WAY,), to=Patrol.Status.DONE, by=by, **changes)
     checked = set(patrol.check_ins.values_list("guard_id", flat=True))
     CheckIn.objects.bulk_create(
         CheckIn(patrol=patrol, guard_id=guard_id, at=at, status=CheckIn.Status.ABSENT, source=CheckIn.Source.AUTO)
         for guard_id in patrol.members.exclude(guard_id__in=checked).values_list("guard_id", flat=True)
     )
-    for guard_id, status in patrol.check_ins.values_list("guard_id", "status"):
-        attendance_credit(patrol=patrol, guard_id=guard_id, status=status)
+    flagged = (PositionState.FAR, PositionState.INACCURATE)
+    for guard_id, status, source, state in patrol.check_ins.values_list("guard_id", "status", "source", "position_state"):
+        pending = source == CheckIn.Source.GUARD and state in flagged
+        attendance_credit(patrol=patrol, guard_id=guard_id, status=status, pending=pending)
     return patrol
 
 

@@ -38,8 +38,11 @@ def _load_team(guard_ids: Iterable[int]) -> tuple[list[Guard], set[int]]:
 
 
 def _add_members(patrol: Patrol, guards: list[Guard], lead_ids: set[int]) -> None:
+    """The team; a guard deployable only with warnings (office policy) keeps them on the membership."""
+    day = timezone.localtime(patrol.planned_start).date()
     PatrolMember.objects.bulk_create(
-        PatrolMember(patrol=patrol, guard=g, role=PatrolMember.Role.LEAD_UNIT if g.pk in lead_ids else PatrolMember.Role.MEMBER)
+        PatrolMember(patrol=patrol, guard=g, role=PatrolMember.Role.LEAD_UNIT if g.pk in lead_ids else PatrolMember.Role.MEMBER,
+                     duty_warning=guard_deployability(guard=g, on=day).warning_text or None)
         for g in guards
     )
 
@@ -218,7 +221,7 @@ def plan_generate(*, plan: RecurringPlan, weeks: int = 4, today: datetime.date |
         for g in guards:
             verdict = guard_deployability(guard=g, on=day)
             if verdict.ok:
-                members.append(PatrolMember(patrol=patrol, guard=g))
+                members.append(PatrolMember(patrol=patrol, guard=g, duty_warning=verdict.warning_text or None))
             else:
                 result.skipped_guards.append((day, g.name, verdict.reason))
         visits.extend(PatrolCheckpoint(patrol=patrol, checkpoint_id=c) for c in checkpoint_ids)

@@ -1,5 +1,6 @@
-"""Roll-call: a guard's check-in from the phone, the officer's marks, and the points that follow
-attendance on a done patrol."""
+"""Roll-call: a guard's check-in from the phone (with its position judged), the officer's marks and
+overrides (each logged with who, when and why), and the points that follow attendance on a done
+patrol. The time windows are in `patrol.services.rules`."""
 import datetime
 
 from django.conf import settings
@@ -12,21 +13,21 @@ from config.exceptions import DomainError
 from guards.models import Guard
 from rewards.models import PointRule
 from rewards.services import points_award, points_revoke
-from patrol.models import CheckIn, Patrol, PatrolMember
+from patrol.models import CheckIn, Patrol, PatrolMember, RollCallEvent
 from patrol.services.geo import clean_position
+from patrol.services.rules import checkin_window, clean_accuracy, patrol_distance_m, position_check, rollcall_window, span, when
 
 _ATTENDED = (CheckIn.Status.PRESENT, CheckIn.Status.LATE)
 
 
-def checkin_window(patrol: Patrol) -> tuple[datetime.datetime, datetime.datetime]:
-    opens = patrol.planned_start - datetime.timedelta(minutes=settings.PATROL_CHECKIN_EARLY_MINUTES)
-    return opens, max(patrol.planned_end, patrol.actual_end or patrol.planned_end)
-
-
 @transaction.atomic
-def checkin_record(*, patrol: Patrol, guard: Guard, at: datetime.datetime | None = None, latitude=None, longitude=None) -> CheckIn:
+def checkin_record(
+    *, patrol: Patrol, guard: Guard, at: datetime.datetime | None = None, latitude=None, longitude=None, accuracy=None,
+) -> CheckIn:
     """A guard checks in from the phone. Only team members, only while the patrol is planned or under
-    way and within its window. Checking in twice keeps the first check-in."""
+    way and within its window. The position is judged against the patrol's area, route or point:
+    far, inaccurate or missing, the check-in is recorded and flagged, never silently confirmed.
+    Checking in twice keeps the first check-in."""
     at = at or timezone.now()
     lat, lng = clean_position(latitude, longitude)
     if patrol.status not in (Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY):
@@ -35,44 +36,92 @@ def checkin_record(*, patrol: Patrol, guard: Guard, at: datetime.datetime | None
         raise DomainError(_("You are not on this patrol's team."), field="guard")
     opens, closes = checkin_window(patrol)
     if at < opens:
-        raise DomainError(_("Check-in opens at %(t)s.") % {"t": timezone.localtime(opens).strftime("%H:%M")}, field="at")
+        raise DomainError(_("Check-in opens at %(opens)s (window %(window)s).") % {"opens": when(opens), "window": span(opens, closes)}, field="at")
     if at > closes:
-        raise DomainError(_("Check-in closed at %(t)s.") % {"t": timezone.localtime(closes).strftime("%H:%M")}, field="at")
+        raise DomainError(_("Check-in closed at %(closes)s (window %(window)s).") % {"closes": when(closes), "window": span(opens, closes)}, field="at")
+    check = position_check(
+        latitude=lat, longitude=lng, accuracy=clean_accuracy(accuracy),
+        distance_m=lambda a, b: patrol_distance_m(patrol, a, b), limit_m=settings.PATROL_FAR_METRES,
+    )
     late_after = patrol.planned_start + datetime.timedelta(minutes=settings.PATROL_LATE_AFTER_MINUTES)
     check_in, _created = CheckIn.objects.get_or_create(
         patrol=patrol, guard=guard,
         defaults={
             "at": at, "latitude": lat, "longitude": lng, "source": CheckIn.Source.GUARD,
+            "accuracy": check.accuracy, "distance": check.distance, "position_state": check.state,
             "status": CheckIn.Status.PRESENT if at <= late_after else CheckIn.Status.LATE,
         },
     )
     return check_in
 
 
-@transaction.atomic
-def checkin_mark(*, patrol: Patrol, guard_id: int, status: str, by=None) -> CheckIn:
-    """The leading officer marks a team member present, late or absent (also after the patrol,
-    to correct the roll-call; points follow the correction)."""
-    if status not in CheckIn.Status.values:
-        raise ValidationError({"status": [_("Choose present, late or absent.")]})
+def _check_rollcall_open(patrol: Patrol, at: datetime.datetime) -> None:
     if patrol.status == Patrol.Status.CANCELLED:
         raise DomainError(_("This patrol was cancelled; there is no roll-call."), conflict=True)
+    if patrol.status == Patrol.Status.MISSED:
+        raise DomainError(_("This patrol never started (missed); there is no roll-call."), conflict=True)
+    opens, closes = rollcall_window(patrol)
+    if at < opens:
+        raise DomainError(
+            _("Roll-call for this patrol opens at %(opens)s (marks allowed %(window)s).") % {"opens": when(opens), "window": span(opens, closes)},
+            conflict=True,
+        )
+    if at > closes:
+        raise DomainError(
+            _("Roll-call for this patrol closed at %(closes)s, %(grace)d minutes after its end (marks allowed %(window)s).")
+            % {"closes": when(closes), "grace": settings.PATROL_ROLLCALL_GRACE_MINUTES, "window": span(opens, closes)},
+            conflict=True,
+        )
+
+
+@transaction.atomic
+def checkin_mark(*, patrol: Patrol, guard_id: int, status: str, by=None, reason: str = "", at: datetime.datetime | None = None) -> CheckIn:
+    """The leading officer marks a team member present, late or absent, from the check-in window's
+    opening until the grace period after the end (points follow a correction on a done patrol).
+    Changing a record that exists (the guard's own check-in, an automatic absence, an earlier mark)
+    is an override and needs a reason; every mark and override is logged with who, when and why."""
+    if status not in CheckIn.Status.values:
+        raise ValidationError({"status": [_("Choose present, late or absent.")]})
+    at = at or timezone.now()
+    patrol = Patrol.objects.select_for_update().get(pk=patrol.pk)
+    _check_rollcall_open(patrol, at)
     if not PatrolMember.objects.filter(patrol=patrol, guard_id=guard_id).exists():
         raise DomainError(_("This guard is not on the patrol's team."), field="guard")
-    check_in, _created = CheckIn.objects.update_or_create(
-        patrol=patrol, guard_id=guard_id,
-        defaults={"status": status, "source": CheckIn.Source.OFFICER, "marked_by": by},
-        create_defaults={"status": status, "source": CheckIn.Source.OFFICER, "marked_by": by, "at": timezone.now()},
+    reason = (reason or "").strip()[:200]
+    existing = CheckIn.objects.select_for_update().filter(patrol=patrol, guard_id=guard_id).first()
+    if existing is not None and existing.status == status and existing.source == CheckIn.Source.OFFICER:
+        return existing  # the same mark again (a double click): nothing changes, nothing logged
+    if existing is not None and not reason:
+        raise ValidationError({"reason": [
+            _("This guard is already %(status)s (%(source)s); say why you change it.")
+            % {"status": existing.get_status_display(), "source": existing.get_source_display()}
+        ]})
+    before = existing.status if existing is not None else ""
+    if existing is None:
+        check_in = CheckIn.objects.create(patrol=patrol, guard_id=guard_id, at=at, status=status, source=CheckIn.Source.OFFICER, marked_by=by)
+    else:
+        existing.status, existing.source, existing.marked_by = status, CheckIn.Source.OFFICER, by
+        existing.save(update_fields=["status", "source", "marked_by"])
+        check_in = existing
+    RollCallEvent.objects.create(
+        patrol=patrol, guard_id=guard_id, by=by, at=at, reason=reason, to_status=status,
+        kind=RollCallEvent.Kind.OVERRIDE if existing is not None else RollCallEvent.Kind.MARK,
+        from_status=before,
     )
     if patrol.status == Patrol.Status.DONE:
         attendance_credit(patrol=patrol, guard_id=guard_id, status=status)
     return check_in
 
 
-def attendance_credit(*, patrol: Patrol, guard_id: int, status: str) -> None:
+def attendance_credit(*, patrol: Patrol, guard_id: int, status: str, pending: bool = False) -> None:
     """Keep the ledger in step with the roll-call of a done patrol: attended earns patrol points,
-    absent records an absence (which assessments count); a correction swaps one for the other."""
+    absent records an absence (which assessments count); a correction swaps one for the other.
+    `pending` (a flagged phone check-in nobody has confirmed) earns nothing either way yet."""
     day = timezone.localtime(patrol.actual_start or patrol.planned_start).date()
+    if pending:
+        for kind in (PointRule.Kind.PATROL_ATTENDED, PointRule.Kind.PATROL_ABSENT):
+            points_revoke(guard_id=guard_id, kind=kind, source=patrol)
+        return
     attended = status in _ATTENDED
     keep, drop = (PointRule.Kind.PATROL_ATTENDED, PointRule.Kind.PATROL_ABSENT) if attended else (PointRule.Kind.PATROL_ABSENT, PointRule.Kind.PATROL_ATTENDED)
     points_revoke(guard_id=guard_id, kind=drop, source=patrol)

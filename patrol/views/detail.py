@@ -16,7 +16,8 @@ from config.forms import attempt
 from patrol import services
 from patrol.forms import CancelForm, FinishForm, MissedReasonForm
 from patrol.models import CheckIn, Patrol, PublicityTopic
-from patrol.selectors import patrol_checkpoints, patrol_history_list, patrol_roll_call
+from patrol.selectors import patrol_checkpoints_visible_to, patrol_history_list, patrol_roll_call, patrol_roll_call_events
+from patrol.services.rules import position_note
 from patrol.views.common import back_to_patrol, visible_patrol
 
 HISTORY_LIMIT = 30
@@ -68,7 +69,7 @@ def _markers(patrol: Patrol, checkpoints) -> list[dict]:
     point = patrol.liaison_point
     markers = [{"lat": float(point.latitude), "lng": float(point.longitude), "label": point.name, "kind": "point"}]
     for row in checkpoints:
-        state = "visited" if row.visited_at else ("missed" if row.missed_reason else "planned")
+        state = "visited" if row.counts else ("missed" if row.missed_reason else "planned")
         markers.append({"lat": float(row.checkpoint.latitude), "lng": float(row.checkpoint.longitude), "label": row.checkpoint.name, "kind": state})
     return markers
 
@@ -76,20 +77,26 @@ def _markers(patrol: Patrol, checkpoints) -> list[dict]:
 def _render_detail(request, patrol: Patrol, *, finish_form=None, cancel_form=None, missed_form=None, status=200):
     officer = scope_for(request.user).is_officer
     roll_call = patrol_roll_call(patrol=patrol, user=request.user)
-    checkpoints = list(patrol_checkpoints(patrol=patrol))
+    for row in roll_call:
+        check_in = row["check_in"]
+        row["note"] = position_note(check_in.position_state, check_in.distance, check_in.accuracy) if check_in else ""
+    checkpoints = patrol_checkpoints_visible_to(patrol=patrol, user=request.user)
     editable = officer and patrol.status in (Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY)
     topics = dict(PublicityTopic.choices)
     context = {
         "patrol": patrol,
         "roll_call": roll_call,
         "checkpoints": checkpoints,
-        "visited_count": sum(1 for c in checkpoints if c.visited_at),
+        "visited_count": sum(1 for c in checkpoints if c.counts),
         "history": _history_rows(patrol) if officer else None,
         "is_officer": officer,
         "can_start": officer and patrol.status == Patrol.Status.PLANNED,
         "can_finish": officer and patrol.status == Patrol.Status.UNDER_WAY,
         "can_cancel": editable,
-        "can_mark": officer and patrol.status != Patrol.Status.CANCELLED,
+        "can_mark": officer and patrol.status not in (Patrol.Status.CANCELLED, Patrol.Status.MISSED)
+        and services.rollcall_window(patrol)[0] <= timezone.now() <= services.rollcall_window(patrol)[1],
+        "rollcall_window": services.rollcall_window(patrol),
+        "roll_call_log": patrol_roll_call_events(patrol=patrol, user=request.user),
         "can_explain": officer and patrol.status != Patrol.Status.CANCELLED,
         "finish_form": finish_form or FinishForm(initial={"notes": patrol.notes}),
         "cancel_form": cancel_form or CancelForm(),
@@ -177,8 +184,10 @@ def patrol_mark(request, pk):
     if not guard_id.isdigit():
         messages.error(request, _("Choose a team member."))
         return back_to_patrol(patrol, "#roll-call")
+    reason = request.POST.get("reason", "")
     ok, check_in = attempt(
-        request, lambda: services.checkin_mark(patrol=patrol, guard_id=int(guard_id), status=request.POST.get("status", ""), by=request.user)
+        request,
+        lambda: services.checkin_mark(patrol=patrol, guard_id=int(guard_id), status=request.POST.get("status", ""), reason=reason, by=request.user),
     )
     if ok:
         messages.success(request, _("%(guard)s marked %(status)s.") % {"guard": check_in.guard.name, "status": check_in.get_status_display()})

@@ -1,5 +1,7 @@
-"""The guard's phone pages: my patrols today with check-in, and a checkpoint's scan page (the
-link its QR code carries). The phone's position is optional and travels in PositionForm."""
+"""The guard's phone pages: my patrols (today's with check-in, the coming week's and the latest
+past ones with my own status), and a checkpoint's scan page (the link its QR code carries). The
+phone's position is optional and travels in PositionForm; what the phone then says names the
+patrol and checkpoint and any flag (`patrol.services.rules`)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,8 +14,9 @@ from config.forms import attempt
 from patrol import services
 from patrol.forms import PositionForm
 from patrol.models import Patrol
-from patrol.selectors import guard_patrols_on, patrol_get_visible_to
-from patrol.views.common import geo_labels
+from patrol.selectors import guard_patrols_on, guard_patrols_past, guard_patrols_upcoming, patrol_get_visible_to
+from patrol.services.rules import checkin_message, position_note, visit_message
+from patrol.views.common import geo_labels, int_or_none
 
 
 def _phone_context(**context) -> dict:
@@ -30,14 +33,21 @@ def checkpoint_scan(request, code):
         return render(request, "patrol/scan.html", {"error": exc.message, "code": code}, status=404)
     if request.method == "POST":
         position = PositionForm(request.POST).position()
-        ok, visit = attempt(request, lambda: services.checkpoint_visit(code=code, guard=guard, **position))
+        patrol_id = int_or_none(request.POST.get("patrol"))
+        ok, visit = attempt(request, lambda: services.checkpoint_visit(code=code, guard=guard, patrol_id=patrol_id, **position))
         if ok:
-            messages.success(
-                request,
-                _("Visit to %(name)s recorded at %(time)s.") % {"name": checkpoint.name, "time": timezone.localtime(visit.visited_at).strftime("%H:%M")},
-            )
+            message = visit_message(visit, services.checkpoint_radius(checkpoint))
+            (messages.success if visit.counts else messages.warning)(request, message)
         return redirect("patrol:scan", code=code)
-    return render(request, "patrol/scan.html", _phone_context(checkpoint=checkpoint, code=code))
+    current = services.checkpoint_current_visit(checkpoint=checkpoint, guard=guard)
+    return render(request, "patrol/scan.html", _phone_context(checkpoint=checkpoint, code=code, current=current))
+
+
+def _own_status(patrol: Patrol) -> dict:
+    """The guard's own line on a patrol: the check-in's status and any position note."""
+    check_in = patrol.my_check_in[0] if patrol.my_check_in else None
+    note = position_note(check_in.position_state, check_in.distance, check_in.accuracy) if check_in else ""
+    return {"patrol": patrol, "check_in": check_in, "note": note}
 
 
 @role_required("guard")
@@ -48,13 +58,14 @@ def my_patrols(request):
     rows = []
     for patrol in guard_patrols_on(guard_id=guard.pk, day=today):
         opens, closes = services.checkin_window(patrol)
-        check_in = patrol.my_check_in[0] if patrol.my_check_in else None
+        running = patrol.status in (Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY)
         rows.append({
-            "patrol": patrol, "check_in": check_in, "opens": opens, "closes": closes,
-            "open_now": opens <= now <= closes and patrol.status in (Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY),
-            "too_early": now < opens, "over": now > closes,
+            **_own_status(patrol), "opens": opens, "closes": closes,
+            "open_now": running and opens <= now <= closes, "too_early": running and now < opens, "over": now > closes or not running,
         })
-    return render(request, "patrol/my.html", _phone_context(rows=rows, today=today, guard=guard))
+    upcoming = [_own_status(p) for p in guard_patrols_upcoming(guard_id=guard.pk, after=today)]
+    past = [_own_status(p) for p in guard_patrols_past(guard_id=guard.pk, before=today)]
+    return render(request, "patrol/my.html", _phone_context(rows=rows, upcoming=upcoming, past=past, today=today, guard=guard))
 
 
 @require_POST
@@ -69,8 +80,5 @@ def my_check_in(request, pk):
     position = PositionForm(request.POST).position()
     ok, check_in = attempt(request, lambda: services.checkin_record(patrol=patrol, guard=guard, **position))
     if ok:
-        messages.success(
-            request,
-            _("Checked in at %(time)s: %(status)s.") % {"time": timezone.localtime(check_in.at).strftime("%H:%M"), "status": check_in.get_status_display()},
-        )
+        (messages.warning if check_in.position_state in ("far", "inaccurate") else messages.success)(request, checkin_message(check_in))
     return redirect("patrol:my")

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
+from config.dates import in_date_range
 from config.forms import attempt
+from guards.policy import duty_policy
 from guards.selectors import guard_deployability
 from patrol import services
 from patrol.forms import DATETIME_LOCAL, PatrolPlanForm, RecurringPlanForm, ZoneTeamForm
@@ -28,7 +30,8 @@ def _ids(values) -> set[int]:
 def _parse_day(value) -> datetime.date | None:
     for fmt in (DATETIME_LOCAL, "%Y-%m-%d"):
         try:
-            return datetime.datetime.strptime(str(value)[:16] if fmt == DATETIME_LOCAL else str(value)[:10], fmt).date()
+            day = datetime.datetime.strptime(str(value)[:16] if fmt == DATETIME_LOCAL else str(value)[:10], fmt).date()
+            return day if in_date_range(day) else None
         except (TypeError, ValueError):
             continue
     return None
@@ -37,10 +40,11 @@ def _parse_day(value) -> datetime.date | None:
 def _team_rows(*, point_id, day, selected, leads) -> list[dict]:
     """The team chooser: each candidate guard with their deployability on `day`."""
     rows = []
+    policy = duty_policy()
     for guard in guard_list_for_team(point_id=point_id, wanted=set(selected) | set(leads)):
-        verdict = guard_deployability(guard=guard, on=day)
+        verdict = guard_deployability(guard=guard, on=day, policy=policy)
         rows.append({
-            "guard": guard, "ok": verdict.ok, "reason": verdict.reason, "attached": guard.attached == 0,
+            "guard": guard, "ok": verdict.ok, "reason": verdict.reason, "warning": verdict.warning_text, "attached": guard.attached == 0,
             "checked": guard.pk in selected or guard.pk in leads, "lead": guard.pk in leads,
         })
     return rows

@@ -14,6 +14,7 @@ from accounts.scoping import scope_for
 from config.dates import iso_week_label, parse_iso_week, week_start
 from patrol.forms import WeekFilterForm, week_days
 from patrol.selectors import patrol_list_for_week, patrol_week_coverage
+from patrol.services.rules import night_hours_label
 
 WEEK_PAGE_LIMIT = 400  # patrols drawn on the week grid
 COVERAGE_LIST_LIMIT = 60  # above this many points, coverage lists only those below the minimum
@@ -25,7 +26,10 @@ def _coverage(monday: datetime.date) -> dict:
     below = [item for item in rows if item["below"]]
     # With many points, list only those below the minimum; the rest are summed up.
     listed = below if len(rows) > COVERAGE_LIST_LIMIT else rows
-    return {"minimum": minimum, "rows": listed, "below": len(below), "met_hidden": len(rows) - len(listed)}
+    return {
+        "minimum": minimum, "rows": listed, "below": len(below), "met_hidden": len(rows) - len(listed),
+        "night_hours": night_hours_label(),
+    }
 
 
 @login_required

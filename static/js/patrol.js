@@ -19,6 +19,13 @@
     }
   }
 
+  /* Tooltip content as a text node: Leaflet treats a string as HTML, so data never goes in as one. */
+  function textBox(text) {
+    var node = document.createElement("span");
+    node.textContent = String(text);
+    return node;
+  }
+
   function markerLayer(markers) {
     var group = L.featureGroup();
     (Array.isArray(markers) ? markers : []).forEach(function (m) {
@@ -26,7 +33,7 @@
       var marker = L.circleMarker([m.lat, m.lng], {
         radius: isPoint ? 8 : 7, color: "#ffffff", weight: 2, fillColor: COLOURS[m.kind] || COLOURS.planned, fillOpacity: 0.95,
       });
-      if (m.label) marker.bindTooltip(String(m.label), { direction: "top", offset: [0, -8] });
+      if (m.label) marker.bindTooltip(textBox(m.label), { direction: "top", offset: [0, -8] });
       group.addLayer(marker);
     });
     return group;
@@ -145,6 +152,8 @@
           function (position) {
             form.querySelector("[name=latitude]").value = position.coords.latitude.toFixed(6);
             form.querySelector("[name=longitude]").value = position.coords.longitude.toFixed(6);
+            var accuracy = form.querySelector("[name=accuracy]");
+            if (accuracy && isFinite(position.coords.accuracy)) accuracy.value = Math.round(position.coords.accuracy);
             send();
           },
           function () {
@@ -156,6 +165,27 @@
         window.setTimeout(send, 10000);
       });
     });
+  }
+
+  /* Check-in forms (.js-window) follow their window while the page stays open: the button is
+     enabled once it opens and disabled once it closes (the server enforces the same window). */
+  function windowForms() {
+    var forms = document.querySelectorAll("form.js-window");
+    if (!forms.length) return;
+    function update() {
+      var now = Date.now();
+      forms.forEach(function (form) {
+        var opens = Date.parse(form.dataset.opens);
+        var closes = Date.parse(form.dataset.closes);
+        var button = form.querySelector("button[type=submit]");
+        if (!button || form.dataset.located || isNaN(opens) || isNaN(closes)) return;
+        var open = now >= opens && now <= closes;
+        button.disabled = !open;
+        button.classList.toggle("button-primary", open);
+      });
+    }
+    update();
+    window.setInterval(update, 20000);
   }
 
   /* Planning forms: choosing a point reloads its guards and checkpoints (the button does it
@@ -207,6 +237,7 @@
 
   ready(function () {
     geoForms();
+    windowForms();
     planningForms();
     printButtons();
   });

@@ -21,6 +21,12 @@ def _local_input(dt: datetime.datetime) -> str:
 
 
 @pytest.fixture
+def during_patrol(time_machine):
+    """The clock frozen half an hour into the factory's patrol slot (2026-11-17 19:00–22:00)."""
+    time_machine.move_to(f.local_dt(2026, 11, 17, 19, 30), tick=False)
+
+
+@pytest.fixture
 def patrol(point, officer, guard, other_guard):
     """A patrol with a guard of company A (manager's) and one of company B."""
     p = f.PatrolFactory(liaison_point=point, leader=officer.officer_profile)
@@ -152,7 +158,8 @@ def test_week_view_groups_by_day_and_shows_coverage(client_for, officer, patrol,
     assert days[1]["patrols"][0].member_count == 2
     assert response.context["prev_week"] == "2026-W46" and response.context["next_week"] == "2026-W48"
     row = response.context["coverage"]["rows"][0]
-    assert (row["row"].done, row["row"].planned, row["below"]) == (1, 2, True)
+    # the 08:00 patrol is a day patrol: shown and counted apart, not toward the (night) minimum
+    assert (row["row"].done, row["row"].day_done, row["row"].planned, row["below"]) == (0, 1, 2, True)
     assert "is-below" in response.content.decode()
 
 
@@ -220,7 +227,8 @@ def test_plan_form_malformed_geojson_is_a_field_error(client_for, officer, plan_
     assert not Patrol.objects.exists()
 
 
-def test_plan_form_non_deployable_guard_is_refused_with_reason(client_for, officer, plan_data, company, point):
+def test_plan_form_non_deployable_guard_is_refused_with_reason(client_for, officer, plan_data, company, point, settings):
+    settings.DUTY_POLICY_DEFAULTS = {**settings.DUTY_POLICY_DEFAULTS, "certificate": "block"}  # office policy: certificate blocks
     expired = f.GuardFactory(company=company, liaison_point=point, name="Qian Expired", certificate_expires_on=datetime.date(2026, 1, 1))
     plan_data["guards"] = [expired.pk]
     response = client_for(officer).post("/patrols/new/", plan_data)
@@ -255,7 +263,8 @@ def test_zone_helper_preselects_the_proposed_team(client_for, officer, township)
 
 # recurring plans ---------------------------------------------------------------------------
 
-def test_plan_create_makes_four_weeks_and_reports_skipped_guards(client_for, officer, point, guard, company, time_machine):
+def test_plan_create_makes_four_weeks_and_reports_skipped_guards(client_for, officer, point, guard, company, time_machine, settings):
+    settings.DUTY_POLICY_DEFAULTS = {**settings.DUTY_POLICY_DEFAULTS, "certificate": "block"}  # office policy: certificate blocks
     # "today" read here and by the view is one day: frozen on a Monday just after midnight (Sunday in UTC)
     time_machine.move_to(f.local_dt(2027, 1, 4, 0, 30), tick=False)
     soon = timezone.localdate() + datetime.timedelta(days=10)
@@ -291,7 +300,7 @@ def test_plan_create_same_times_is_a_field_error_from_the_service(client_for, of
 
 # detail: transitions, roll-call, checkpoints -----------------------------------------------
 
-def test_transitions_through_the_detail_page(client_for, officer, patrol, guard):
+def test_transitions_through_the_detail_page(client_for, officer, during_patrol, patrol, guard):
     client = client_for(officer)
     body = client.get(f"/patrols/{patrol.pk}/").content.decode()
     assert f"/patrols/{patrol.pk}/start/" in body
@@ -311,7 +320,7 @@ def test_transitions_through_the_detail_page(client_for, officer, patrol, guard)
     assert [row["type"] for row in detail.context["history"]][-1] == "Planned"
 
 
-def test_finish_with_people_but_no_topic_shows_the_field_error(client_for, officer, patrol):
+def test_finish_with_people_but_no_topic_shows_the_field_error(client_for, officer, during_patrol, patrol):
     patrol_start(patrol=patrol)
     response = client_for(officer).post(f"/patrols/{patrol.pk}/finish/", {"people_reached": "12"})
     assert response.status_code == 400
@@ -329,7 +338,7 @@ def test_cancel_needs_a_reason(client_for, officer, patrol):
     assert patrol.status == Patrol.Status.CANCELLED and patrol.cancel_reason == "Typhoon warning"
 
 
-def test_roll_call_mark_refuses_a_stranger_with_a_message(client_for, officer, patrol, company):
+def test_roll_call_mark_refuses_a_stranger_with_a_message(client_for, officer, patrol, company, during_patrol):
     stranger = f.GuardFactory(company=company)
     response = client_for(officer).post(f"/patrols/{patrol.pk}/roll-call/", {"guard": stranger.pk, "status": "present"}, follow=True)
     assert "not on the patrol" in response.content.decode()
@@ -492,7 +501,10 @@ def test_week_view_query_count_is_flat(client_for, officer, point, company, djan
 
 
 def test_detail_query_count_is_flat(client_for, officer, point, company, django_assert_num_queries):
-    # 3 patrol, 4 roll-call members, 5 their check-ins, 6 checkpoints, 7 history
+    # 3 patrol, 4 roll-call members, 5 their check-ins, 6 roll-call log with guard and officer,
+    # 7 checkpoints, 8 history
+    from patrol.models import RollCallEvent
+
     p = f.PatrolFactory(liaison_point=point)
 
     def make(n):
@@ -500,9 +512,10 @@ def test_detail_query_count_is_flat(client_for, officer, point, company, django_
             g = f.GuardFactory(company=company)
             f.PatrolMemberFactory(patrol=p, guard=g)
             CheckIn.objects.create(patrol=p, guard=g, at=p.planned_start, status="present", source="guard")
+            RollCallEvent.objects.create(patrol=p, guard=g, kind="override", from_status="present", to_status="late", reason="x", by=officer, at=p.planned_start)
             PatrolCheckpoint.objects.create(patrol=p, checkpoint=f.CheckpointFactory(liaison_point=point))
 
-    _flat(client_for(officer), f"/patrols/{p.pk}/", make, (2, 8), django_assert_num_queries, 7)
+    _flat(client_for(officer), f"/patrols/{p.pk}/", make, (2, 8), django_assert_num_queries, 8)
 
 
 def test_plan_list_query_count_is_flat(client_for, officer, point, django_assert_num_queries):
@@ -534,11 +547,15 @@ def test_inspection_list_query_count_is_flat(client_for, officer, township, djan
 
 
 def test_phone_page_query_count_is_flat(client_for, guard, point, company, django_assert_num_queries):
-    # 3 guard profile (scope), 4 today's patrols with point and leader, 5 own check-ins
+    # 3 guard profile (scope), 4 today's patrols with point and leader, 5 own check-ins,
+    # 6-7 the coming week's patrols and own check-ins, 8-9 the latest past ones and own check-ins
     start = timezone.now() - datetime.timedelta(minutes=10)
-    _flat(client_for(guard.user), "/patrols/my/",
-          lambda n: _patrols_with_team(n, point=point, company=company, start=start, guard=guard),
-          (1, 4), django_assert_num_queries, 5)
+
+    def make(n):
+        for days in (-3, 0, 3):
+            _patrols_with_team(n, point=point, company=company, start=start + datetime.timedelta(days=days), guard=guard)
+
+    _flat(client_for(guard.user), "/patrols/my/", make, (1, 4), django_assert_num_queries, 9)
 
 
 def test_week_page_caps_a_province_sized_week_and_lists_only_points_below_minimum(client_for, officer, township, monkeypatch):

@@ -63,7 +63,8 @@ def test_generate_over_midnight_ends_next_day(point, leader):
     assert p.planned_end - p.planned_start == datetime.timedelta(hours=4)
 
 
-def test_generate_leaves_out_guard_whose_certificate_expires_and_reports_it(plan):
+def test_generate_leaves_out_guard_whose_certificate_expires_and_reports_it(plan, settings):
+    settings.DUTY_POLICY_DEFAULTS = {**settings.DUTY_POLICY_DEFAULTS, "certificate": "block"}  # office policy: certificate blocks
     g = plan.members.first()
     Guard.objects.filter(pk=g.pk).update(certificate_expires_on=datetime.date(2026, 11, 20))
     result = plan_generate(plan=plan, weeks=1, today=MONDAY)

@@ -69,7 +69,8 @@ def test_plan_refuses_unknown_guard(point, leader):
         ({"certificate_expires_on": datetime.date(2026, 11, 1)}, "certificate expired"),
     ],
 )
-def test_plan_refuses_guard_who_is_not_deployable_and_says_why(point, leader, company, changes, reason):
+def test_plan_refuses_guard_who_is_not_deployable_and_says_why(point, leader, company, changes, reason, settings):
+    settings.DUTY_POLICY_DEFAULTS = {**settings.DUTY_POLICY_DEFAULTS, "certificate": "block"}  # office policy: certificate blocks
     g = f.GuardFactory(company=company, name="李强", **changes)
     with pytest.raises(ValidationError) as exc:
         patrol_plan(liaison_point=point, leader=leader, planned_start=START, planned_end=END, guard_ids=[g.pk])
@@ -116,7 +117,7 @@ def test_cancel_from_planned_and_from_under_way(point, leader):
     p1 = patrol_plan(liaison_point=point, leader=leader, planned_start=START, planned_end=END)
     assert patrol_cancel(patrol=p1, reason="Heavy rain").cancel_reason == "Heavy rain"
     p2 = patrol_plan(liaison_point=point, leader=leader, planned_start=START, planned_end=END)
-    patrol_start(patrol=p2)
+    patrol_start(patrol=p2, at=START)
     assert patrol_cancel(patrol=p2, reason="Called to an incident").status == Patrol.Status.CANCELLED
 
 
@@ -165,7 +166,7 @@ def test_finish_validates_publicity(patrol):
 def test_set_team_only_before_start(patrol, team):
     patrol_set_team(patrol=patrol, guard_ids=[team[0].pk], lead_guard_ids=[team[1].pk])
     assert patrol.members.count() == 2
-    patrol_start(patrol=patrol)
+    patrol_start(patrol=patrol, at=START)
     with pytest.raises(DomainError):
         patrol_set_team(patrol=patrol, guard_ids=[team[0].pk])
 
@@ -215,20 +216,20 @@ def test_checkin_with_bad_position_is_refused(patrol, team, lat, lng):
 def test_finish_marks_no_shows_absent_and_credits_points_once(patrol, team):
     checkin_record(patrol=patrol, guard=team[0], at=START)
     patrol_start(patrol=patrol, at=START)
-    checkin_mark(patrol=patrol, guard_id=team[1].pk, status="late")
+    checkin_mark(patrol=patrol, guard_id=team[1].pk, status="late", at=START)
     patrol_finish(patrol=patrol, at=END)
     statuses = dict(CheckIn.objects.filter(patrol=patrol).values_list("guard_id", "status"))
     assert statuses == {team[0].pk: "present", team[1].pk: "late", team[2].pk: "absent"}
     assert set(PointEntry.objects.filter(kind="patrol").values_list("guard_id", flat=True)) == {team[0].pk, team[1].pk}
-    # a correction after the patrol moves the points with it
-    checkin_mark(patrol=patrol, guard_id=team[2].pk, status="present")
-    checkin_mark(patrol=patrol, guard_id=team[0].pk, status="absent")
+    # a correction after the patrol (within the grace, with a reason) moves the points with it
+    checkin_mark(patrol=patrol, guard_id=team[2].pk, status="present", at=END, reason="Phone battery dead; seen on site")
+    checkin_mark(patrol=patrol, guard_id=team[0].pk, status="absent", at=END, reason="Left before the start")
     assert set(PointEntry.objects.filter(kind="patrol").values_list("guard_id", flat=True)) == {team[1].pk, team[2].pk}
 
 
 def test_mark_refuses_non_member_and_bad_status(patrol, company, team):
     with pytest.raises(DomainError):
-        checkin_mark(patrol=patrol, guard_id=f.GuardFactory(company=company).pk, status="present")
+        checkin_mark(patrol=patrol, guard_id=f.GuardFactory(company=company).pk, status="present", at=START)
     with pytest.raises(ValidationError):
         checkin_mark(patrol=patrol, guard_id=team[0].pk, status="asleep")
 
