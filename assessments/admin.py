@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments.models import Assessment, Equipment, EquipmentRecall
+from assessments.models import Assessment, Equipment, EquipmentRecall, Interview, UnitAssessment
 from assessments.services import equipment_return
 from config.admin_actions import run_for_each
 from config.admin_export import export_csv
@@ -73,3 +73,32 @@ class EquipmentRecallAdmin(admin.ModelAdmin):
     def mark_returned(self, request, queryset):
         items = [r.equipment for r in queryset.filter(returned_on__isnull=True).select_related("equipment")]
         run_for_each(self, request, items, lambda e: equipment_return(equipment=e, by=request.user), gettext("%(n)d items back in store."))
+
+
+@admin.register(UnitAssessment)
+class UnitAssessmentAdmin(SimpleHistoryAdmin):
+    """Computed by the unit assessment run (page or API); read-only here."""
+
+    list_display = ("company", "quarter", "responsible_leader", "score", "outcome", "updated_at")
+    list_filter = ("quarter", "outcome")
+    list_select_related = ("company",)
+    search_fields = ("company__name", "responsible_leader")
+    readonly_fields = ("company", "quarter", "responsible_leader", "score", "components", "outcome")
+    actions = [export_csv]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Interview)
+class InterviewAdmin(SimpleHistoryAdmin):
+    list_display = ("quarter", "company", "guard", "held_on", "follow_up_due", "followed_up_on", "followed_up_by")
+    list_filter = ("quarter", ("followed_up_on", admin.EmptyFieldListFilter))
+    list_select_related = ("company", "guard", "followed_up_by")
+    search_fields = ("company__name", "guard__name", "attendees", "agreed")
+    raw_id_fields = ("company", "guard", "assessment", "unit_assessment", "followed_up_by")
+    readonly_fields = ("company", "guard", "quarter", "assessment", "unit_assessment", "reason", "followed_up_on", "followed_up_by", "follow_up_note")
+    actions = [export_csv]
+
+    def has_add_permission(self, request):
+        return False

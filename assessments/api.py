@@ -17,6 +17,7 @@ from assessments.selectors import (
     equipment_recall_list_visible_to,
 )
 from assessments.services import assessments_run, equipment_issue, equipment_return
+from config import api_fields
 from config.api_fields import QuarterField, QuarterFilter, validated
 from config.exceptions import DomainError
 from guards.models import Guard
@@ -92,8 +93,8 @@ class EquipmentFilter(django_filters.FilterSet):
 
 
 class EquipmentSerializer(serializers.ModelSerializer):
-    issued_to_point_name = serializers.CharField(source="issued_to_point.name", read_only=True, allow_null=True, default=None)
-    issued_to_guard_name = serializers.CharField(source="issued_to_guard.name", read_only=True, allow_null=True, default=None)
+    issued_to_point_name = serializers.CharField(source="issued_to_point.name", read_only=True, allow_null=True)
+    issued_to_guard_name = serializers.CharField(source="issued_to_guard.name", read_only=True, allow_null=True)
     recall_open = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -108,11 +109,11 @@ class EquipmentSerializer(serializers.ModelSerializer):
 class EquipmentIssueSerializer(serializers.Serializer):
     point = serializers.PrimaryKeyRelatedField(queryset=LiaisonPoint.objects.all(), required=False, allow_null=True, default=None)
     guard = serializers.PrimaryKeyRelatedField(queryset=Guard.objects.all(), required=False, allow_null=True, default=None)
-    on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("Defaults to today."))
+    on = api_fields.DateField(required=False, allow_null=True, default=None, help_text=_("Defaults to today."))
 
 
 class EquipmentReturnSerializer(serializers.Serializer):
-    on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("Defaults to today."))
+    on = api_fields.DateField(required=False, allow_null=True, default=None, help_text=_("Defaults to today."))
 
 
 class EquipmentViewSet(viewsets.ModelViewSet):

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Role, User
 from assessments.models import Assessment, Equipment, EquipmentRecall
+from assessments.demo_practices import seed_office_practices, seed_units_first
 from assessments.services import assessments_run
 from config.dates import parse_quarter, previous_quarter, quarter_of
 from guards.models import Guard, SecurityCompany
@@ -94,6 +95,7 @@ def seed_lifecycle(*, seed: int, today: datetime.date) -> dict[str, int]:
     active = Guard.objects.filter(status=Guard.Status.ACTIVE).count()
     if not active:
         return {}
+    units_made = seed_units_first(seed=seed)  # issue 13: self-employing units get rosters too
     rng = demo_rng(seed, "lifecycle")
     officer = User.objects.filter(role=Role.OFFICER, is_active=True).order_by("pk").first()
     current = quarter_of(today)
@@ -133,8 +135,9 @@ def seed_lifecycle(*, seed: int, today: datetime.date) -> dict[str, int]:
     payout_approve(run=run, by=officer)
 
     assessments_run(quarter=previous, by=officer)
+    practices = seed_office_practices(seed=seed, today=today, officer=officer)
 
-    return {
+    return units_made | practices | {
         "training sessions": len(sessions),
         "training rosters": len(prev_rosters) + len(cur_rosters),
         "roster entries": RosterEntry.objects.count(),

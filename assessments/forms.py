@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Equipment
 from assessments.services import equipment_create
+from config import form_fields
 from config.form_fields import DATE_WIDGET, QuarterField, form_in_use
 from guards.forms import GuardLookupField
 from guards.models import Guard
@@ -66,7 +67,7 @@ class EquipmentIssueForm(forms.Form):
         queryset=LiaisonPoint.objects.filter(active=True).order_by("code"),
     )
     guard = GuardLookupField(queryset=Guard.objects.filter(status=Guard.Status.ACTIVE), required=False)
-    issued_on = forms.DateField(label=_("Issued on"), widget=DATE_WIDGET)
+    issued_on = form_fields.DateField(label=_("Issued on"), widget=DATE_WIDGET)
 
     def clean(self):
         data = super().clean()

@@ -70,6 +70,7 @@ def guard_duty_panel(guard: Guard, *, today: datetime.date | None = None) -> dic
     return {
         "deployable": verdict.ok,
         "reason": verdict.reason,
+        "warning": verdict.warning_text,
         "assessment": {
             "quarter": row.get("a_quarter"), "score": row.get("a_score"), "outcome": row.get("a_outcome"),
             "outcome_label": dict(Assessment.Outcome.choices).get(row.get("a_outcome"), ""), "applied": row.get("a_applied") is not None,

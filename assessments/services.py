@@ -19,11 +19,13 @@ from guards.models import Guard
 from guards.services import guard_remove
 from liaison_points.models import LiaisonPoint
 from rewards.models import PointEntry, PointRule
+from guards.policy import duty_policy
+from training.attendance import monthly_sessions_attended
 from training.models import CertificateExam, RosterEntry
 
 
 def _assessment_components(guard_ids, first: datetime.date, last: datetime.date, quarter: str) -> dict[int, dict]:
-    """Inputs of the score per guard, from the guards app only: three aggregate queries."""
+    """Inputs of the score per guard, from the apps below: four aggregate queries."""
     ledger = defaultdict(lambda: defaultdict(int))
     for row in (
         PointEntry.objects.filter(guard_id__in=guard_ids, occurred_on__range=(first, last))
@@ -40,6 +42,11 @@ def _assessment_components(guard_ids, first: datetime.date, last: datetime.date,
     trained = set(
         RosterEntry.objects.filter(guard_id__in=guard_ids, roster__quarter=quarter, attended=True).values_list("guard_id", flat=True)
     )
+    # Trained: attended the quarter's rotation session, OR at least the office's minimum of other
+    # sessions (business training, drills, exchange visits, mentoring) in the quarter.
+    minimum = duty_policy().monthly_training_minimum
+    monthly = monthly_sessions_attended(guard_ids=guard_ids, quarter=quarter)
+    trained |= {gid for gid, n in monthly.items() if minimum and n >= minimum}
     return {gid: {"ledger": ledger[gid], "exam": exams.get(gid), "trained": gid in trained} for gid in guard_ids}
 
 

@@ -88,4 +88,36 @@ def seed_bulletins(*, seed: int, today: datetime.date) -> dict[str, int]:
     if not WeeklyBulletin.objects.filter(week_start=last_monday).exists():
         bulletin_compile(monday=last_monday)
         created["bulletins"] += 1
+    created["guards on duty with warnings"] = _guards_on_duty_with_warnings(today=today)
     return {kind: n for kind, n in created.items() if n}
+
+
+def _guards_on_duty_with_warnings(*, today: datetime.date, patrols: int = 12) -> int:
+    """Issue 13: under the default office policy a guard without a valid certificate patrols with a
+    warning. Adds one such guard of the same point to each of the next few planned patrols, through
+    the patrol service (which records the warning on the membership), until `patrols` carry one.
+    Kept here, in the one app that may use both guards and patrol, until patrol's demo takes it over."""
+    from guards.models import Guard
+    from guards.selectors import guard_deployability
+    from patrol.models import Patrol, PatrolMember
+    from patrol.services import patrol_set_team
+
+    added = 0
+    patrols -= PatrolMember.objects.filter(duty_warning__isnull=False).values("patrol_id").distinct().count()
+    if patrols <= 0:
+        return 0
+    upcoming = Patrol.objects.filter(status=Patrol.Status.PLANNED, planned_start__gte=local_day_start(today)).order_by("planned_start")
+    for patrol in upcoming[: patrols * 4]:
+        day = timezone.localtime(patrol.planned_start).date()
+        members = list(patrol.members.all())
+        taken = {m.guard_id for m in members}
+        candidates = Guard.objects.filter(liaison_point_id=patrol.liaison_point_id, status=Guard.Status.ACTIVE).exclude(
+            certificate_status=Guard.CertificateStatus.VALID, certificate_expires_on__gte=day).exclude(pk__in=taken).order_by("pk")
+        warned = next((g for g in candidates if guard_deployability(guard=g, on=day).status == "with warnings"), None)
+        if warned is None:
+            continue
+        patrol_set_team(patrol=patrol, guard_ids=[*taken, warned.pk], lead_guard_ids=[m.guard_id for m in members if m.role == "lead"])
+        added += 1
+        if added >= patrols:
+            break
+    return added

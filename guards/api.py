@@ -6,17 +6,20 @@ guard leaves the scheme by status, never by DELETE. Officers see resident ids in
 else masked."""
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.audit import AuditEvent, audit_record
 from accounts.permissions import IsOfficer, IsOfficerOrManagerWrite, IsOfficerOrReadOnly
 from accounts.scoping import scope_for
 from guards.filters import CompanyFilter, GuardFilter
 from guards.models import Guard, SecurityCompany
-from guards.selectors import company_list_visible_to, company_list_with_counts_visible_to, guard_list_visible_to
+from guards.policy import duty_policy
+from guards.selectors import company_list_visible_to, company_list_with_counts_visible_to, guard_deployability, guard_list_visible_to
 from guards.services import guard_create, guard_set_point, guard_update
+from guards.validators import validate_national_id
 from liaison_points.api import CoordinateField
 from liaison_points.models import LiaisonPoint
 
@@ -29,7 +32,23 @@ class CompanySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SecurityCompany
-        fields = ["id", "name", "licence_number", "address", "phone", "active", "guard_count", "certified_count"]
+        fields = [
+            "id", "name", "kind", "licence_number", "address", "phone", "responsible_leader", "responsible_leader_phone",
+            "active", "guard_count", "certified_count",
+        ]
+        extra_kwargs = {"licence_number": {"validators": []}}  # unique when set: checked in validate()
+
+    def validate(self, attrs):
+        kind = attrs.get("kind", self.instance.kind if self.instance else SecurityCompany.Kind.COMPANY)
+        licence = attrs.get("licence_number", self.instance.licence_number if self.instance else None)
+        licence = (licence or "").strip() or None
+        if "licence_number" in attrs or self.instance is None:
+            attrs["licence_number"] = licence
+        if kind == SecurityCompany.Kind.COMPANY and not licence:
+            raise serializers.ValidationError({"licence_number": [_("A security company needs its licence number.")]})
+        if licence and SecurityCompany.objects.filter(licence_number=licence).exclude(pk=getattr(self.instance, "pk", None)).exists():
+            raise serializers.ValidationError({"licence_number": [_("Another unit has this licence number.")]})
+        return attrs
 
 
 class CompanyViewSet(
@@ -42,8 +61,8 @@ class CompanyViewSet(
     serializer_class = CompanySerializer
     permission_classes = [IsOfficerOrReadOnly]
     filterset_class = CompanyFilter
-    search_fields = ["name", "licence_number"]
-    ordering_fields = ["name", "guard_count", "certified_count"]
+    search_fields = ["name", "licence_number", "responsible_leader"]
+    ordering_fields = ["name", "kind", "guard_count", "certified_count"]
     ordering = ["name"]
 
     def get_queryset(self):
@@ -80,6 +99,8 @@ class GuardSerializer(serializers.ModelSerializer):
     post_latitude = CoordinateField(axis="latitude")
     post_longitude = CoordinateField(axis="longitude")
     certificate_valid = serializers.SerializerMethodField()
+    deployable = serializers.SerializerMethodField(help_text=_("Duty status today under the office policy: yes, with warnings or no."))
+    deployable_reasons = serializers.SerializerMethodField(help_text=_("Why not, or what the planner is warned of."))
     has_account = serializers.SerializerMethodField()
 
     class Meta:
@@ -88,12 +109,14 @@ class GuardSerializer(serializers.ModelSerializer):
             "id", "company", "company_name", "name", "phone", "national_id", "post", "post_address",
             "post_latitude", "post_longitude", "liaison_point", "liaison_point_code", "liaison_point_name",
             "township", "township_name", "point_pinned", "certificate_number", "certificate_status",
-            "certificate_expires_on", "certificate_valid", "status", "joined_on", "has_account",
+            "certificate_expires_on", "certificate_valid", "deployable", "deployable_reasons", "status", "joined_on", "has_account",
             "created_at", "updated_at",
         ]
         read_only_fields = ["point_pinned", "created_at", "updated_at"]
         extra_kwargs = {
-            "national_id": {"help_text": _("18 characters. Shown masked except to officers.")},
+            # Uniqueness is checked by the service, whose refusal does not tell a manager that
+            # another company employs this person (guards.services.national_id_taken_error).
+            "national_id": {"help_text": _("18 characters. Shown masked except to officers."), "validators": [validate_national_id]},
         }
 
     @property
@@ -110,6 +133,21 @@ class GuardSerializer(serializers.ModelSerializer):
 
     def get_certificate_valid(self, guard) -> bool:
         return guard.certificate_valid_on()
+
+    def _duty(self, guard):
+        memo = self.context.setdefault("_duty", {})
+        if guard.pk not in memo:
+            if "_policy" not in self.context:
+                self.context["_policy"] = duty_policy()
+            memo[guard.pk] = guard_deployability(guard=guard, policy=self.context["_policy"])
+        return memo[guard.pk]
+
+    @extend_schema_field({"type": "string", "enum": ["yes", "with warnings", "no"]})
+    def get_deployable(self, guard) -> str:
+        return self._duty(guard).status
+
+    def get_deployable_reasons(self, guard) -> list[str]:
+        return list(self._duty(guard).reasons)
 
     def get_has_account(self, guard) -> bool:
         return guard.user_id is not None
@@ -160,6 +198,13 @@ class GuardViewSet(
 
     def get_queryset(self):
         return guard_list_visible_to(user=self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        guard = self.get_object()
+        data = self.get_serializer(guard).data
+        if scope_for(request.user).is_officer:  # the full resident id is in the answer
+            audit_record(request=request, kind=AuditEvent.Kind.VIEW_CONFIDENTIAL, obj=guard, detail={"field": "national_id", "via": "api"})
+        return Response(data)
 
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)

@@ -7,4 +7,4 @@ class GuardsConfig(AppConfig):
     verbose_name = _("Guards")
 
     def ready(self):
-        from guards import receivers  # noqa: F401  (connects the one coverage_changed receiver)
+        from guards import policy, receivers  # noqa: F401  (the coverage_changed receiver; the policy cache)

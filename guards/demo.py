@@ -242,7 +242,7 @@ def demo_guard_spec(plan: list[GuardSpec]) -> GuardSpec:
 
 def _companies_ensure(plan: list[CompanySpec]) -> tuple[list[SecurityCompany], int]:
     existing = list(SecurityCompany.objects.all())
-    by_licence = {c.licence_number: c for c in existing}
+    by_licence = {c.licence_number: c for c in existing if c.licence_number}
     by_name = {c.name: c for c in existing}
     result, new = [], []
     for spec in plan:
@@ -312,3 +312,41 @@ def seed_guards(*, seed: int, scale: str, geography: GeographyPlan, password_has
         "security companies": n_companies, "manager accounts": n_manager_users, "company managers": n_managers,
         "guards": n_guards, "guard accounts": n_guard_users,
     }
+
+
+# --- Units (issue 13): responsible leaders, and employers that hire their own guards -------------
+
+SELF_EMPLOYING_KEYWORDS = ("医院", "中学", "小学", "厂")
+
+
+def seed_units(*, seed: int) -> dict[str, int]:
+    """Name every unit's responsible leader, and turn the guards of up to three large posts (a
+    hospital, a school, a factory) into self-employing units (社会自招聘保安单位, no licence) that
+    employ them. Runs once: nothing happens when a self-employing unit exists."""
+    if SecurityCompany.objects.filter(kind=SecurityCompany.Kind.SELF_EMPLOYING).exists():
+        return {}
+    rng = demo_rng(seed, "units")
+    leaders = []
+    for company in SecurityCompany.objects.filter(responsible_leader="").order_by("pk"):
+        company.responsible_leader = person_name(rng, female=rng.random() < 0.25)
+        company.responsible_leader_phone = mobile_number(rng)
+        leaders.append(company)
+    SecurityCompany.objects.bulk_update(leaders, ["responsible_leader", "responsible_leader_phone"])
+    from django.db.models import Count
+
+    posts = list(
+        Guard.objects.filter(status=Guard.Status.ACTIVE).exclude(company_id=SecurityCompany.objects.order_by("pk").values("pk")[:1])
+        .values("post").annotate(n=Count("id")).filter(n__gte=3).order_by("-n", "post")
+    )
+    units = 0
+    for keyword in SELF_EMPLOYING_KEYWORDS:
+        post = next((p["post"] for p in posts if keyword in p["post"]), None)
+        if post is None or SecurityCompany.objects.filter(name=post).exists():
+            continue
+        unit = SecurityCompany.objects.create(
+            name=post, kind=SecurityCompany.Kind.SELF_EMPLOYING, licence_number=None,
+            responsible_leader=person_name(rng, female=rng.random() < 0.3), responsible_leader_phone=mobile_number(rng),
+        )
+        Guard.objects.filter(post=post).update(company=unit)
+        units += 1
+    return {"self-employing units": units, "unit leaders named": len(leaders)}

@@ -8,10 +8,11 @@ from liaison_points.filters import IdFilter
 
 class CompanyFilter(django_filters.FilterSet):
     active = django_filters.BooleanFilter()
+    kind = django_filters.ChoiceFilter(choices=SecurityCompany.Kind.choices)
 
     class Meta:
         model = SecurityCompany
-        fields = ["active"]
+        fields = ["active", "kind"]
 
 
 class GuardFilter(django_filters.FilterSet):

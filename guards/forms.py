@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import form_fields
 from guards.models import Guard, SecurityCompany
 from guards.validators import mask_national_id, normalize_national_id
 from liaison_points.models import LiaisonPoint
@@ -122,6 +123,7 @@ class GuardForm(forms.ModelForm):
             "certificate_expires_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "joined_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         }
+        field_classes = {"certificate_expires_on": form_fields.DateField, "joined_on": form_fields.DateField}
 
     def __init__(self, *args, officer: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,6 +145,16 @@ class GuardForm(forms.ModelForm):
         if not value and self.keeps_national_id:
             return self.instance.national_id
         return value
+
+    def validate_unique(self):
+        # A resident id on file is refused by the service, in words that depend on who asks
+        # (guards.services.national_id_taken_error); the form's own check would name the other guard.
+        exclude = self._get_validation_exclusions()
+        exclude.add("national_id")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
 
     def clean(self):
         data = super().clean()

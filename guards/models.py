@@ -12,21 +12,54 @@ from liaison_points.models import LiaisonPoint
 
 
 class SecurityCompany(models.Model):
+    """A unit that employs guards: a licensed security company, or an employer that hires its own
+    guards (社会自招聘保安单位), which holds no security-service licence. Both have managers, guards,
+    rosters, payouts and a bulletin copy; only a security company needs a licence number."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Security company")
+        SELF_EMPLOYING = "self_employing", _("Self-employing unit")
+
     name = models.CharField(_("name"), max_length=100, unique=True)
-    licence_number = models.CharField(_("licence number"), max_length=40, unique=True)
+    kind = models.CharField(_("kind of unit"), max_length=16, choices=Kind.choices, default=Kind.COMPANY)
+    licence_number = models.CharField(
+        _("licence number"), max_length=40, null=True, blank=True,
+        help_text=_("Security-service licence; required for a security company, none for a self-employing unit."),
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    responsible_leader = models.CharField(_("responsible leader"), max_length=64, blank=True)
+    responsible_leader_phone = models.CharField(_("responsible leader's phone"), max_length=32, blank=True, validators=[validate_phone])
     active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("security company")
-        verbose_name_plural = _("security companies")
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence_number"], condition=models.Q(licence_number__isnull=False),
+                name="company_licence_unique_when_set",
+                violation_error_message=_("Another unit has this licence number."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="self_employing") | (models.Q(licence_number__isnull=False) & ~models.Q(licence_number="")),
+                name="company_licence_required_for_security_company",
+                violation_error_message=_("A security company needs its licence number."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        self.licence_number = (self.licence_number or "").strip() or None
+        if self.kind == self.Kind.COMPANY and not self.licence_number:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"licence_number": _("A security company needs its licence number.")})
 
 
 class CompanyManager(models.Model):
@@ -130,3 +163,43 @@ class Guard(models.Model):
 
         self.national_id = normalize_national_id(self.national_id)
         self.phone = (self.phone or "").strip()
+
+
+class DutyPolicy(models.Model):
+    """The office's own choices, one row (pk 1), edited in the admin: for each duty gate whether it
+    blocks a guard from a patrol team or only warns (the warning is shown beside the guard and kept
+    on the patrol membership), which reward schemes the office runs, and its monthly training minimum.
+    Without the row the defaults come from settings (DUTY_POLICY_DEFAULTS and friends)."""
+
+    class Mode(models.TextChoices):
+        BLOCK = "block", _("Block")
+        WARN = "warn", _("Warn")
+
+    GATES = ("removed", "suspended", "failed_assessment", "certificate", "training")
+
+    removed = models.CharField(_("removed guard"), max_length=8, choices=Mode.choices, default=Mode.BLOCK)
+    suspended = models.CharField(_("suspended guard"), max_length=8, choices=Mode.choices, default=Mode.BLOCK)
+    failed_assessment = models.CharField(_("failed the last assessment"), max_length=8, choices=Mode.choices, default=Mode.BLOCK)
+    certificate = models.CharField(_("certificate missing, revoked or expired"), max_length=8, choices=Mode.choices, default=Mode.WARN)
+    training = models.CharField(_("missed a quarter's training"), max_length=8, choices=Mode.choices, default=Mode.WARN)
+    payouts_enabled = models.BooleanField(_("monthly per-point payouts"), default=True)
+    reward_rounds_enabled = models.BooleanField(_("reward rounds (top guards and units)"), default=True)
+    monthly_training_minimum = models.PositiveSmallIntegerField(
+        _("monthly sessions that count as trained"), default=3,
+        help_text=_("A guard who attended this many business trainings, drills, exchange visits or mentoring "
+                    "sessions in a quarter counts as trained even without the rotation session."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("office policy")
+        verbose_name_plural = _("office policy")
+
+    def __str__(self) -> str:
+        return str(_("Office policy"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row
+        super().save(*args, **kwargs)

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.scoping import scope_for
-from guards.models import CompanyManager, Guard, SecurityCompany
+from guards.models import CompanyManager, DutyPolicy, Guard, SecurityCompany
+from guards.policy import duty_policy
 
 
 def company_list_visible_to(*, user) -> QuerySet[SecurityCompany]:
@@ -37,38 +38,71 @@ def manager_list() -> QuerySet[CompanyManager]:
 
 @dataclass(frozen=True)
 class Deployability:
+    """A guard's duty status on a day. `ok`: may be put on a team (deployable, perhaps with
+    warnings); `blocks` say why not, `warnings` what the planner should know (both translated)."""
+
     ok: bool
-    reason: str = ""
+    blocks: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    YES, WITH_WARNINGS, NO = "yes", "with warnings", "no"
+
+    @property
+    def status(self) -> str:
+        """`yes` / `with warnings` / `no`."""
+        if not self.ok:
+            return self.NO
+        return self.WITH_WARNINGS if self.warnings else self.YES
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return (*self.blocks, *self.warnings)
+
+    @property
+    def reason(self) -> str:
+        """The blocking reasons (or, for a deployable guard, the warnings), joined for one line."""
+        return "; ".join(self.blocks or self.warnings)
+
+    @property
+    def warning_text(self) -> str:
+        return "; ".join(self.warnings)
 
 
-def guard_deployability(*, guard: Guard, on: datetime.date | None = None) -> Deployability:
-    """Whether `guard` may be put on duty on `on`, and if not, why (shown to the planner).
-
-    Reads only the guard row, so it costs no query: the roster and assessment services keep
-    `training_missed_quarter` and `last_assessment_outcome` up to date on it."""
-    on = on or timezone.localdate()
-    if guard.status == Guard.Status.SUSPENDED:
-        return Deployability(False, gettext("suspended"))
+def _gate_findings(guard: Guard, on: datetime.date) -> list[tuple[str, str]]:
+    """(gate, reason) for every duty gate the guard falls foul of on `on`."""
+    found = []
     if guard.status == Guard.Status.REMOVED:
-        return Deployability(False, gettext("removed from the scheme"))
-    if guard.certificate_status == Guard.CertificateStatus.REVOKED:
-        return Deployability(False, gettext("certificate revoked"))
-    if guard.certificate_status == Guard.CertificateStatus.NONE or guard.certificate_expires_on is None:
-        return Deployability(False, gettext("no guard certificate"))
+        found.append(("removed", gettext("removed from the scheme")))
+    if guard.status == Guard.Status.SUSPENDED:
+        found.append(("suspended", gettext("suspended")))
     if guard.last_assessment_outcome == "remove":
-        return Deployability(False, gettext("failed the last assessment"))
+        found.append(("failed_assessment", gettext("failed the last assessment")))
+    if guard.certificate_status == Guard.CertificateStatus.REVOKED:
+        found.append(("certificate", gettext("certificate revoked")))
+    elif guard.certificate_status == Guard.CertificateStatus.NONE or guard.certificate_expires_on is None:
+        found.append(("certificate", gettext("no guard certificate")))
+    elif guard.certificate_expires_on < on:
+        found.append(("certificate", gettext("certificate expired on %(day)s") % {"day": guard.certificate_expires_on.isoformat()}))
     if guard.training_missed_quarter:
-        return Deployability(
-            False, gettext("missed the %(quarter)s training; must attend a session first") % {"quarter": guard.training_missed_quarter}
-        )
-    if guard.certificate_expires_on < on:
-        return Deployability(
-            False, gettext("certificate expired on %(day)s") % {"day": guard.certificate_expires_on.isoformat()}
-        )
-    return Deployability(True)
+        found.append(("training", gettext("missed the %(quarter)s training; must attend a session") % {"quarter": guard.training_missed_quarter}))
+    return found
+
+
+def guard_deployability(*, guard: Guard, on: datetime.date | None = None, policy: DutyPolicy | None = None) -> Deployability:
+    """Whether `guard` may be put on duty on `on`: yes, yes with warnings, or no, with the reasons.
+
+    Each gate (removed, suspended, failed assessment, certificate, training) blocks or only warns as
+    the office policy says (guards.DutyPolicy; defaults: the first three block, certificate and
+    training warn). Reads the guard row and the cached policy (pass `policy` in loops): the roster and
+    assessment services keep `training_missed_quarter` and `last_assessment_outcome` on the row."""
+    on = on or timezone.localdate()
+    policy = policy or duty_policy()
+    blocks, warnings = [], []
+    for gate, reason in _gate_findings(guard, on):
+        (blocks if getattr(policy, gate) == DutyPolicy.Mode.BLOCK else warnings).append(reason)
+    return Deployability(not blocks, tuple(blocks), tuple(warnings))
 
 
 def guard_deployability_map(*, guards, on: datetime.date | None = None) -> dict[int, Deployability]:
-    return {g.pk: guard_deployability(guard=g, on=on) for g in guards}
-
-
+    policy = duty_policy()
+    return {g.pk: guard_deployability(guard=g, on=on, policy=policy) for g in guards}

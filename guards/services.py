@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import user_revoke_access, user_set_active
 from guards.models import CompanyManager, Guard, SecurityCompany
 from guards.signals import guard_removed
 from liaison_points.models import LiaisonPoint
@@ -23,7 +24,29 @@ def batched(items, size: int):
         yield chunk
 
 
-def _save_unique(guard: Guard) -> None:
+def national_id_taken_error(by) -> ValidationError:
+    """A resident id already on file: officers (who see the whole county) are told so; anyone else
+    (a manager) gets a neutral refusal, which does not reveal that another company employs that person."""
+    from accounts.scoping import scope_for
+
+    if by is None or scope_for(by).is_officer:  # no user: a command or a task, nobody to tell
+        message = _("A guard with this resident id number already exists.")
+    else:
+        message = _("This resident id number cannot be used.")
+    return ValidationError({"national_id": [ValidationError(message, code="unique")]})
+
+
+def _full_clean(guard: Guard, *, by) -> None:
+    try:
+        guard.full_clean(exclude=["liaison_point"])
+    except ValidationError as exc:
+        errors = getattr(exc, "error_dict", {})
+        if any(e.code == "unique" for e in errors.get("national_id", [])):
+            errors["national_id"] = national_id_taken_error(by).error_dict["national_id"]
+        raise
+
+
+def _save_unique(guard: Guard, *, by=None) -> None:
     """Save; a resident id taken by a concurrent request between full_clean() and the insert is
     the same field error full_clean() would have given, not a 500."""
     try:
@@ -31,7 +54,7 @@ def _save_unique(guard: Guard) -> None:
             guard.save()
     except IntegrityError:
         if Guard.objects.filter(national_id=guard.national_id).exclude(pk=guard.pk).exists():
-            raise ValidationError({"national_id": [_("A guard with this resident id number already exists.")]}) from None
+            raise national_id_taken_error(by) from None
         raise
 
 
@@ -49,12 +72,12 @@ def guard_create(*, by=None, **fields) -> Guard:
     """Register a guard. Unless an officer pins a point, the guard is attached to the nearest active
     liaison point to the post. Raises ValidationError with field errors; nothing is saved then."""
     guard = Guard(**fields)
-    guard.full_clean(exclude=["liaison_point"])
+    _full_clean(guard, by=by)
     if guard.liaison_point_id:
         guard.point_pinned = True
     _attach_nearest(guard)
     guard._history_user = by
-    _save_unique(guard)
+    _save_unique(guard, by=by)
     return guard
 
 
@@ -64,14 +87,28 @@ def guard_update(*, guard: Guard, by=None, **fields) -> Guard:
     moved = any(
         name in fields and str(fields[name]) != str(getattr(guard, name)) for name in ("post_latitude", "post_longitude")
     )
+    old_status = guard.status
     for name, value in fields.items():
         setattr(guard, name, value)
-    guard.full_clean(exclude=["liaison_point"])
+    _full_clean(guard, by=by)
     if moved and not guard.point_pinned:
         _attach_nearest(guard)
     guard._history_user = by
-    _save_unique(guard)
+    _save_unique(guard, by=by)
+    if guard.status != old_status:
+        guard_account_sync(guard=guard, by=by)
     return guard
+
+
+def guard_account_sync(*, guard: Guard, by=None) -> None:
+    """A suspended or removed guard's sign-in account stops working (pages, API, tokens); a
+    suspended guard made active again gets it back (with no old token)."""
+    if not guard.user_id:
+        return
+    if guard.status in (Guard.Status.SUSPENDED, Guard.Status.REMOVED):
+        user_revoke_access(user=guard.user, reason=f"guard {guard.status}", by=by)
+    elif guard.status == Guard.Status.ACTIVE:
+        user_set_active(user=guard.user, active=True, reason="guard active", by=by)
 
 
 @transaction.atomic
@@ -154,5 +191,6 @@ def guard_remove(*, guard: Guard, reason: str, by=None) -> Guard:
     guard._history_user = by
     guard._change_reason = reason[:100]
     guard.save()
+    guard_account_sync(guard=guard, by=by)
     guard_removed.send(sender=Guard, guard_id=guard.pk, reason=reason)
     return guard

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.audit import AuditEvent, audit_record
 from accounts.permissions import role_required
 from accounts.scoping import scope_for
 from config.forms import add_service_errors
@@ -61,7 +62,7 @@ def company_list(request):
     companies = company_list_with_counts_visible_to(user=request.user)
     term = request.GET.get("q", "").strip()
     if term:
-        companies = companies.filter(Q(name__icontains=term) | Q(licence_number__icontains=term))
+        companies = companies.filter(Q(name__icontains=term) | Q(licence_number__icontains=term) | Q(responsible_leader__icontains=term))
     page = Paginator(companies.order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
     for company in page.object_list:
         company.certificate_rate = percent(company.certified_count, company.guard_count)
@@ -114,6 +115,8 @@ def guard_detail(request, pk):
         "markers": _guard_markers(guard),
         "panels": guard_panels(guard, today=timezone.localdate()),  # registered by the apps above guards
     }
+    if scope.is_officer:  # the full resident id is on the page
+        audit_record(request=request, kind=AuditEvent.Kind.VIEW_CONFIDENTIAL, obj=guard, detail={"field": "national_id"})
     return render(request, "guards/guard_detail.html", context)
 
 

@@ -6,8 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin_actions import run_for_each
 from config.admin_export import export_csv
-from rewards.models import PayoutLine, PayoutRun, PointEntry, PointRule
-from rewards.services import payout_approve, payout_compute
+from rewards.models import PayoutLine, PayoutRun, PointEntry, PointRule, RewardRound, RewardRoundLine
+from rewards.services import payout_approve, payout_compute, reward_round_approve, reward_round_compute
 
 
 @admin.register(PointRule)
@@ -81,3 +81,38 @@ class PayoutLineAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class RewardRoundLineInline(admin.TabularInline):
+    model = RewardRoundLine
+    fields = ("kind", "rank", "company", "guard", "points", "patrols", "per_guard", "amount")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RewardRound)
+class RewardRoundAdmin(SimpleHistoryAdmin):
+    """Opened on the Reward rounds page (or the API); recomputed and approved through the actions."""
+
+    list_display = ("name", "starts_on", "ends_on", "budget", "total_amount", "status", "approved_at", "approved_by")
+    list_filter = ("status",)
+    list_select_related = ("approved_by",)
+    search_fields = ("name",)
+    readonly_fields = ("status", "total_amount", "computed_at", "created_by", "approved_at", "approved_by")
+    inlines = [RewardRoundLineInline]
+    actions = ["recompute", "approve", export_csv]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Recompute (drafts only)"))
+    def recompute(self, request, queryset):
+        run_for_each(self, request, queryset, lambda r: reward_round_compute(round=r, by=request.user), gettext("%(n)d reward rounds recomputed."))
+
+    @admin.action(description=_("Approve"))
+    def approve(self, request, queryset):
+        run_for_each(self, request, queryset, lambda r: reward_round_approve(round=r, by=request.user), gettext("%(n)d reward rounds approved."))

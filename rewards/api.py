@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import IsOfficerOrReadOnly
+from config import api_fields
 from config.api_fields import UserNameField, validated
 from config.dates import iso_week_label, parse_iso_week, week_start
 from guards.models import Guard
@@ -61,7 +62,7 @@ class PointAwardSerializer(serializers.Serializer):
         min_value=1, max_value=1000, help_text=_("How many points, as a positive number: a deduction subtracts them."),
     )
     reason = serializers.CharField(max_length=200)
-    occurred_on = serializers.DateField(required=False, help_text=_("Defaults to today."))
+    occurred_on = api_fields.DateField(required=False, help_text=_("Defaults to today."))
 
     def validate_occurred_on(self, value):
         if value > timezone.localdate():

@@ -17,10 +17,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from accounts.audit import AuditEvent, audit_record
 from accounts.api_permissions import IsOfficerOrManager
 from accounts.permissions import IsOfficer
 from accounts.scoping import scope_for
 from config.api_fields import MonthField, UserNameField, int_param, validated
+from config.exports import safe_row
 from guards.selectors import company_list_visible_to
 from rewards.models import PayoutLine, PayoutRun
 from rewards.selectors import (
@@ -96,6 +98,13 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     permission_classes = [IsOfficerOrManager]
     filter_backends = []
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        from guards.policy import duty_policy
+
+        if not duty_policy().payouts_enabled:  # the office does not run monthly payouts
+            raise NotFound(gettext("The office does not run this reward scheme."))
+
     def get_queryset(self):
         return payout_run_list_visible_to(user=self.request.user).order_by("-month")
 
@@ -166,6 +175,8 @@ class PayoutRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         else:
             response = HttpResponse(_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
+        audit_record(request=request, kind=AuditEvent.Kind.EXPORT, obj=run,
+                     detail={"what": "payout", "format": fmt, "company": company or "all", "via": "api"})
         return response
 
     def perform_content_negotiation(self, request, force=False):
@@ -199,7 +210,7 @@ def _csv(rows) -> bytes:
     out.write("\ufeff")  # Excel opens UTF-8 (Chinese names) only with a BOM
     writer = csv.writer(out)
     for row in rows:
-        writer.writerow([f"{v:.2f}" if hasattr(v, "quantize") else v for v in row])
+        writer.writerow(safe_row(f"{v:.2f}" if hasattr(v, "quantize") else v for v in row))
     return out.getvalue().encode("utf-8")
 
 
@@ -209,7 +220,7 @@ def _xlsx(rows, *, title: str) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title)
     for row in rows:
-        sheet.append([float(v) if hasattr(v, "quantize") else v for v in row])
+        sheet.append(safe_row(float(v) if hasattr(v, "quantize") else v for v in row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -2,7 +2,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from config.dates import week_bounds
 from rewards.models import PayoutLine, PointEntry
@@ -35,3 +35,23 @@ def rewards_week_figures(*, monday: datetime.date) -> dict:
     )
     amount = (totals["amount"] or Decimal("0")).quantize(Decimal("0.01"))
     return {"guards": totals["guards"], "amount": str(amount)}
+
+
+def reward_rounds_week_figures(*, monday: datetime.date, company_id: int | None = None) -> dict:
+    """Reward rounds approved during the ISO week starting `monday`, for a bulletin line (issue 13;
+    not yet shown by the bulletin): rounds, guards and units rewarded, and yuan (with `company_id`:
+    that unit's lines only). One query."""
+    from rewards.models import RewardRoundLine
+
+    start, end = week_bounds(monday)
+    lines = RewardRoundLine.objects.filter(round__status="approved", round__approved_at__gte=start, round__approved_at__lt=end)
+    if company_id is not None:
+        lines = lines.filter(company_id=company_id)
+    totals = lines.aggregate(
+        rounds=Count("round_id", distinct=True),
+        guards=Count("guard_id", distinct=True),
+        units=Count("id", filter=Q(kind="unit")),
+        amount=Sum("amount"),
+    )
+    amount = (totals["amount"] or Decimal("0")).quantize(Decimal("0.01"))
+    return {"rounds": totals["rounds"], "guards": totals["guards"], "units": totals["units"], "amount": str(amount)}

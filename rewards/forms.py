@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import form_fields
 from config.dates import parse_iso_week
 from config.form_fields import DATE_WIDGET, MonthField, form_in_use
 from guards.forms import GuardLookupField
@@ -57,8 +58,8 @@ class PointRulesForm(forms.Form):
 class PointsFilterForm(forms.Form):
     q = forms.CharField(label=_("Guard"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Name or phone")}))
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *PointRule.Kind.choices])
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    date_from = form_fields.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    date_to = form_fields.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
     company = forms.ModelChoiceField(label=_("Company"), queryset=SecurityCompany.objects.order_by("name"), required=False, empty_label=_("All companies"))
 
     def __init__(self, *args, with_company: bool = True, **kwargs):
@@ -119,7 +120,7 @@ class PointsAwardForm(forms.Form):
         label=_("Points"), min_value=1, max_value=1000, required=False,
         help_text=_("Leave empty to use the rule's amount."), widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    occurred_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    occurred_on = form_fields.DateField(label=_("Date"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
     def __init__(self, *args, rules: dict[str, int] | None = None, **kwargs):
@@ -164,3 +165,24 @@ class PayoutComputeForm(forms.Form):
         if month and month > timezone.localdate().replace(day=1):
             raise ValidationError(_("This month has not started yet."))
         return month
+
+
+class RewardRoundForm(forms.ModelForm):
+    """A new reward round: period, budget and how it is split (the rules: rewards.rounds)."""
+
+    class Meta:
+        from rewards.models import RewardRound
+
+        model = RewardRound
+        fields = ["name", "starts_on", "ends_on", "budget", "guard_places", "unit_places", "unit_award", "split", "unit_rule"]
+        widgets = {
+            "starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET,
+            "budget": forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal", "min": "0"}),
+            "unit_award": forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal", "min": "0"}),
+        }
+
+    def clean_guard_places(self):
+        value = self.cleaned_data["guard_places"]
+        if value is not None and value > 500:
+            raise ValidationError(_("At most 500 guards."))
+        return value

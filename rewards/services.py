@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require_officer
 from config.dates import month_bounds
 from config.exceptions import DomainError
-from rewards.models import PayoutLine, PayoutRun, PointEntry, PointRule
+from rewards.models import PayoutLine, PayoutRun, PointEntry, PointRule, RewardRound, RewardRoundLine
 
 _CENT = Decimal("0.01")
 
@@ -115,3 +115,72 @@ def payout_approve(*, run: PayoutRun, by=None) -> PayoutRun:
         raise DomainError(_("This payout is already approved."), conflict=True)
     run.refresh_from_db()
     return run
+
+
+# Reward rounds (the rules: rewards.rounds) ---------------------------------------------------------
+
+
+def _rounds_in_use() -> None:
+    from guards.policy import duty_policy
+
+    if not duty_policy().reward_rounds_enabled:
+        raise DomainError(_("The office does not run reward rounds."), conflict=True)
+
+
+@transaction.atomic
+def reward_round_create(*, by=None, **fields) -> RewardRound:
+    """Open a round for a period and a budget and compute who is rewarded (a draft to approve)."""
+    require_officer(by)
+    _rounds_in_use()
+    rnd = RewardRound(created_by=by, **fields)
+    rnd.full_clean()
+    rnd._history_user = by
+    rnd.save()
+    return reward_round_compute(round=rnd, by=by)
+
+
+@transaction.atomic
+def reward_round_compute(*, round: RewardRound, by=None) -> RewardRound:
+    """(Re)compute a draft round's lines from the ledger: the top guards and the outstanding units
+    by the rules in rewards.rounds, with their amounts. An approved round is final (409)."""
+    from rewards.rounds import round_amounts, round_guard_ranking, round_unit_ranking
+
+    require_officer(by)
+    rnd = RewardRound.objects.select_for_update().get(pk=round.pk)
+    if rnd.status == RewardRound.Status.APPROVED:
+        raise DomainError(_("This reward round is approved and cannot be recomputed."), conflict=True)
+    guards = round_guard_ranking(starts_on=rnd.starts_on, ends_on=rnd.ends_on, limit=rnd.guard_places)
+    units = round_unit_ranking(starts_on=rnd.starts_on, ends_on=rnd.ends_on, rule=rnd.unit_rule, limit=rnd.unit_places)
+    unit_amounts, guard_amounts = round_amounts(
+        budget=rnd.budget, units=len(units), unit_award=rnd.unit_award, guards=len(guards), split=rnd.split
+    )
+    rnd.lines.all().delete()
+    lines = [
+        RewardRoundLine(round=rnd, kind=RewardRoundLine.Kind.UNIT, rank=i, company_id=u["company_id"], points=u["points"],
+                        per_guard=u["per_guard"], amount=amount)
+        for i, (u, amount) in enumerate(zip(units, unit_amounts), start=1)
+    ] + [
+        RewardRoundLine(round=rnd, kind=RewardRoundLine.Kind.GUARD, rank=i, guard_id=g["guard_id"], company_id=g["company_id"],
+                        points=g["points"], patrols=g["patrols"], amount=amount)
+        for i, (g, amount) in enumerate(zip(guards, guard_amounts), start=1)
+    ]
+    RewardRoundLine.objects.bulk_create(lines)
+    rnd.total_amount = sum((line.amount for line in lines), Decimal("0"))
+    rnd.computed_at = timezone.now()
+    rnd._history_user = by
+    rnd.save(update_fields=["total_amount", "computed_at"])
+    round.refresh_from_db()
+    return round
+
+
+@transaction.atomic
+def reward_round_approve(*, round: RewardRound, by=None) -> RewardRound:
+    """Draft → approved, once (compare-and-set: a second approval is a 409)."""
+    require_officer(by)
+    changed = RewardRound.objects.filter(pk=round.pk, status=RewardRound.Status.DRAFT).update(
+        status=RewardRound.Status.APPROVED, approved_at=timezone.now(), approved_by=by
+    )
+    if not changed:
+        raise DomainError(_("This reward round is already approved."), conflict=True)
+    round.refresh_from_db()
+    return round

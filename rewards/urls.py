@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from rewards import views
+from rewards import views, views_rounds
 
 app_name = "rewards"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("payouts/<int:pk>/", views.payout_detail, name="payout-detail"),
     path("payouts/<int:pk>/approve/", views.payout_approve, name="payout-approve"),
     re_path(r"^payouts/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$", views.payout_export, name="payout-export"),
+    path("reward-rounds/", views_rounds.round_list, name="round-list"),
+    path("reward-rounds/new/", views_rounds.round_create, name="round-create"),
+    path("reward-rounds/<int:pk>/", views_rounds.round_detail, name="round-detail"),
+    path("reward-rounds/<int:pk>/approve/", views_rounds.round_approve, name="round-approve"),
+    path("reward-rounds/<int:pk>/recompute/", views_rounds.round_recompute, name="round-recompute"),
+    re_path(r"^reward-rounds/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$", views_rounds.round_export, name="round-export"),
 ]

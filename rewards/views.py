@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.audit import AuditEvent, audit_record
 from accounts.permissions import role_required
 from accounts.scoping import scope_for
 from config.dates import iso_week_label, week_start
+from config.exports import safe_row
 from config.forms import attempt
 from rewards import services
 from rewards.forms import (
@@ -29,6 +31,9 @@ from rewards.forms import (
 )
 from rewards.models import PayoutLine, PayoutRun, PointRule
 from rewards.selectors import points_visible_to, weekly_totals
+from rewards.views_rounds import scheme_in_use
+
+payouts_in_use = scheme_in_use("payouts_enabled")
 
 PAGE_SIZE = 50
 
@@ -119,12 +124,14 @@ def _payout_list_page(request, *, form=None, status=200):
 
 
 @role_required("officer", "manager")
+@payouts_in_use
 def payout_list(request):
     return _payout_list_page(request)
 
 
 @require_POST
 @role_required("officer")
+@payouts_in_use
 def payout_compute(request):
     form = PayoutComputeForm(request.POST)
     if form.is_valid():
@@ -137,6 +144,7 @@ def payout_compute(request):
 
 
 @role_required("officer")
+@payouts_in_use
 def payout_detail(request, pk):
     run = get_object_or_404(PayoutRun.objects.select_related("approved_by"), pk=pk)
     companies = list(
@@ -155,6 +163,7 @@ def payout_detail(request, pk):
 
 @require_POST
 @role_required("officer")
+@payouts_in_use
 def payout_approve(request, pk):
     run = get_object_or_404(PayoutRun, pk=pk)
     ok, run = attempt(request, lambda: services.payout_approve(run=run, by=request.user))
@@ -164,6 +173,7 @@ def payout_approve(request, pk):
 
 
 @role_required("officer", "manager")
+@payouts_in_use
 def payout_export(request, pk, fmt):
     """The lines of one company (officers: any company or all; managers: their own, approved
     runs only) as CSV or XLSX."""
@@ -187,7 +197,7 @@ def payout_export(request, pk, fmt):
         buffer.write("\ufeff")  # so spreadsheet programs read the Chinese names as UTF-8
         writer = csv.writer(buffer)
         writer.writerow(header)
-        writer.writerows([[*r[:5], f"{r[5]:.2f}"] for r in rows])
+        writer.writerows([safe_row([*r[:5], f"{r[5]:.2f}"]) for r in rows])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
@@ -196,10 +206,11 @@ def payout_export(request, pk, fmt):
         sheet = book.create_sheet(f"{run.month:%Y-%m}")
         sheet.append(header)
         for r in rows:
-            sheet.append([*r[:5], float(r[5])])
+            sheet.append(safe_row([*r[:5], float(r[5])]))
         sheet.append([_("Total"), "", "", "", sum(r[4] for r in rows), float(sum((r[5] for r in rows), Decimal("0")))])
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    audit_record(request=request, kind=AuditEvent.Kind.EXPORT, obj=run, detail={"what": "payout", "format": fmt, "company": suffix, "rows": len(rows)})
     return response

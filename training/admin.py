@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from config.admin_actions import run_for_each
 from config.admin_export import export_csv
 from training.models import (
+    SessionAttendance,
     CertificateExam,
     RosterEntry,
     TrainingRoster,
@@ -69,7 +70,7 @@ class CertificateExamAdmin(admin.ModelAdmin):
 class TrainingSessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
-        fields = ["quarter", "held_on", "place", "subject_areas", "capacity", "trainer"]
+        fields = ["kind", "quarter", "held_on", "place", "subject_areas", "capacity", "trainer"]
 
     def clean(self):
         cleaned = super().clean()
@@ -167,6 +168,24 @@ class RosterEntryAdmin(SimpleHistoryAdmin):
     list_select_related = ("guard", "roster", "roster__company", "session")
     search_fields = ("guard__name", "roster__company__name")
     raw_id_fields = ("roster", "guard", "session")
+    actions = [export_csv]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SessionAttendance)
+class SessionAttendanceAdmin(SimpleHistoryAdmin):
+    """Read here; recorded on the session's attendance page (points are credited by the service)."""
+
+    list_display = ("session", "guard", "attended", "recorded_by", "recorded_at")
+    list_filter = ("attended", "session__kind")
+    list_select_related = ("session", "guard", "recorded_by")
+    search_fields = ("guard__name", "session__place")
+    raw_id_fields = ("session", "guard", "recorded_by")
     actions = [export_csv]
 
     def has_add_permission(self, request):

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import IsOfficer, IsOfficerOrReadOnly
+from config import api_fields
 from config.api_fields import QuarterField, QuarterFilter, UserNameField, validated
 from guards.models import Guard
 from liaison_points.filters import IdFilter
@@ -61,7 +62,7 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TrainingSession
-        fields = ["id", "quarter", "held_on", "place", "subject_areas", "capacity", "trainer", "seated"]
+        fields = ["id", "kind", "quarter", "held_on", "place", "subject_areas", "capacity", "trainer", "seated"]
 
 
 class TrainingSessionViewSet(
@@ -121,7 +122,7 @@ class RosterSerializer(serializers.ModelSerializer):
 class RosterEntrySerializer(serializers.ModelSerializer):
     guard_name = serializers.CharField(source="guard.name", read_only=True)
     post = serializers.CharField(source="guard.post", read_only=True)
-    session_held_on = serializers.DateField(source="session.held_on", read_only=True)
+    session_held_on = api_fields.DateField(source="session.held_on", read_only=True)
     session_place = serializers.CharField(source="session.place", read_only=True)
 
     class Meta:
@@ -138,7 +139,7 @@ class UnplacedGuardSerializer(serializers.Serializer):
 
 class RosterSessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    held_on = serializers.DateField()
+    held_on = api_fields.DateField()
     place = serializers.CharField()
     capacity = serializers.IntegerField()
     seated = serializers.IntegerField(help_text=_("Seats taken by all companies."))
@@ -286,7 +287,7 @@ class ExamSerializer(serializers.ModelSerializer):
     company = serializers.IntegerField(source="guard.company_id", read_only=True)
     company_name = serializers.CharField(source="guard.company.name", read_only=True)
     certificate_number = serializers.CharField(source="guard.certificate_number", read_only=True)
-    certificate_expires_on = serializers.DateField(source="guard.certificate_expires_on", read_only=True, allow_null=True)
+    certificate_expires_on = api_fields.DateField(source="guard.certificate_expires_on", read_only=True, allow_null=True)
 
     class Meta:
         model = CertificateExam
@@ -299,7 +300,7 @@ class ExamSerializer(serializers.ModelSerializer):
 
 class ExamInputSerializer(serializers.Serializer):
     guard = serializers.PrimaryKeyRelatedField(queryset=Guard.objects.all())
-    taken_on = serializers.DateField()
+    taken_on = api_fields.DateField()
     score = serializers.IntegerField(min_value=0, max_value=100)
 
 

@@ -4,15 +4,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import form_fields
 from config.dates import quarter_of
 from config.form_fields import DATE_WIDGET, QuarterField
 from guards.forms import GuardLookupField
-from training.models import DutyArea
+from training.models import DutyArea, TrainingSession
 
 
 class ExamForm(forms.Form):
     guard = GuardLookupField()
-    taken_on = forms.DateField(label=_("Exam date"), widget=DATE_WIDGET)
+    taken_on = form_fields.DateField(label=_("Exam date"), widget=DATE_WIDGET)
     score = forms.IntegerField(label=_("Score"), min_value=0, max_value=100, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
     def clean_taken_on(self):
@@ -23,12 +24,16 @@ class ExamForm(forms.Form):
 
 
 class TrainingSessionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=TrainingSession.Kind.choices, initial=TrainingSession.Kind.ROTATION, required=False)
     quarter = QuarterField()
-    held_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    held_on = form_fields.DateField(label=_("Date"), widget=DATE_WIDGET)
     place = forms.CharField(label=_("Place"), max_length=120)
     subject_areas = forms.MultipleChoiceField(label=_("Subject areas"), choices=DutyArea.choices, widget=forms.CheckboxSelectMultiple)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10000, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     trainer = forms.CharField(label=_("Trainer"), max_length=64, required=False)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or TrainingSession.Kind.ROTATION
 
     def clean(self):
         data = super().clean()

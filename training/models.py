@@ -41,6 +41,18 @@ class DutyArea(models.TextChoices):
 
 
 class TrainingSession(models.Model):
+    """A training session. The quarterly rotation (every guard once a quarter, seated by the
+    company's roster) is the default kind; business training (at least monthly), drills (at least
+    quarterly), exchange visits and mentoring pairs take attendance directly (SessionAttendance)."""
+
+    class Kind(models.TextChoices):
+        ROTATION = "rotation", _("Quarterly rotation training")
+        BUSINESS = "business", _("Business training")
+        DRILL = "drill", _("Drill")
+        EXCHANGE = "exchange", _("Exchange visit")
+        MENTORING = "mentoring", _("Mentoring pair")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.ROTATION)
     quarter = models.CharField(_("quarter"), max_length=6, validators=[quarter_validator], help_text=_("For example 2027Q1."))
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=120)
@@ -96,9 +108,13 @@ class TrainingRoster(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The managers' email, under a lease (config/leases.py): set only once it went out.
     manager_notified_at = models.DateTimeField(_("manager notified at"), null=True, blank=True)
+    manager_notice_claimed_at = models.DateTimeField(_("manager notice claimed at"), null=True, blank=True)
+    manager_notice_attempts = models.PositiveSmallIntegerField(_("failed manager notice attempts"), default=0, db_default=0)
+    manager_notice_next_attempt_at = models.DateTimeField(_("manager notice retried at"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["manager_notice_claimed_at", "manager_notice_attempts", "manager_notice_next_attempt_at"])
 
     class Meta:
         ordering = ["-quarter", "company__name"]
@@ -133,3 +149,27 @@ class RosterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guard} → {self.session}"
+
+
+class SessionAttendance(models.Model):
+    """Who attended a session that is not the quarterly rotation (recorded by an officer). Attending
+    earns training points (once per row) and counts toward the quarter's training in assessments."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("session"))
+    guard = models.ForeignKey(Guard, on_delete=models.CASCADE, related_name="session_attendance", verbose_name=_("guard"))
+    attended = models.BooleanField(_("attended"), default=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session__held_on", "guard__name"]
+        verbose_name = _("session attendance")
+        verbose_name_plural = _("session attendance")
+        constraints = [models.UniqueConstraint(fields=["session", "guard"], name="attendance_once_per_guard")]
+        indexes = [models.Index(fields=["guard", "session"], name="attendance_guard_session")]
+
+    def __str__(self) -> str:
+        return f"{self.guard} @ {self.session}"
+

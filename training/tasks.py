@@ -13,10 +13,12 @@ def _retry(task, exc):
     return task.retry(exc=exc, countdown=countdown)
 
 
-@shared_task(bind=True, max_retries=5)
+@shared_task(bind=True, acks_late=True, max_retries=5)
 def roster_notify_managers_task(self, roster_id: int) -> int:
-    """Email a roster's managers that it awaits them. At most once per hand-over (the service
-    claims a marker before sending), so not acked late."""
+    """Email a roster's managers that it awaits them. At least once, normally exactly once per
+    hand-over: the service sends under a lease and marks the roster notified only after the send,
+    so a doubled task sends nothing more (safe to ack late); a failed send is recorded with back-off
+    and retried by roster_notifications_sweep_task."""
     from training.services import roster_notify_managers
 
     try:
@@ -42,9 +44,9 @@ def rosters_compile_task(self, quarter: str | None = None) -> int:
 
 @shared_task
 def roster_notifications_sweep_task() -> int:
-    """Send the notifications that could not be enqueued while the broker was down."""
-    from training.models import TrainingRoster
-    from training.services import roster_notify_managers
+    """Beat: send the managers' notices still pending — never enqueued (broker down), failed and
+    past their back-off (SMTP down), or whose lease expired (worker died). Each is claimed first, so
+    two sweeps at once send nothing twice. Returns the number of messages sent."""
+    from training.services import roster_notices_pending, roster_notify_managers
 
-    pending = TrainingRoster.objects.filter(manager_notified_at__isnull=True, status__in=["draft", "returned"]).values_list("pk", flat=True)[:200]
-    return sum(roster_notify_managers(roster_id=pk) for pk in pending)
+    return sum(roster_notify_managers(roster_id=pk) for pk in roster_notices_pending())

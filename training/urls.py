@@ -1,6 +1,6 @@
 from django.urls import path
 
-from training import views
+from training import views, views_attendance
 
 app_name = "training"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("training/", views.training, name="training"),
     path("training/sessions/new/", views.session_create, name="session-create"),
     path("training/sessions/<int:pk>/edit/", views.session_update, name="session-update"),
+    path("training/sessions/<int:pk>/attendance/", views_attendance.session_attendance, name="session-attendance"),
     path("training/compile/", views.rosters_compile, name="rosters-compile"),
     path("rosters/", views.roster_list, name="roster-list"),
     path("rosters/<int:pk>/", views.roster_detail, name="roster-detail"),

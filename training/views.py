@@ -119,7 +119,7 @@ def _session_form_page(request, session: TrainingSession | None):
     if session is None:
         initial = {"quarter": quarter_from_request(request, quarter_of(timezone.localdate())), "subject_areas": [DutyArea.PATROL]}
     else:
-        initial = {f: getattr(session, f) for f in ("quarter", "held_on", "place", "subject_areas", "capacity", "trainer")}
+        initial = {f: getattr(session, f) for f in ("kind", "quarter", "held_on", "place", "subject_areas", "capacity", "trainer")}
     form = TrainingSessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         ok, saved = attempt(request, lambda: services.training_session_save(session=session, **form.cleaned_data), form=form)

@@ -5,9 +5,9 @@ import pytest
 from django.core import mail
 
 from assessments.demo import seed_lifecycle
-from assessments.models import Assessment, Equipment, EquipmentRecall
-from guards.models import Guard
-from rewards.models import PayoutRun, PointEntry
+from assessments.models import Assessment, Equipment, EquipmentRecall, UnitAssessment
+from guards.models import Guard, SecurityCompany
+from rewards.models import PayoutRun, PointEntry, RewardRound
 from training.models import CertificateExam, RosterEntry, TrainingRoster, TrainingSession
 from tests import factories as f
 
@@ -39,9 +39,9 @@ def test_seed_lifecycle_builds_what_it_says(county, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         made = seed_lifecycle(seed=7, today=TODAY)
 
-    # sessions: four in each quarter, the current ones still to come
-    assert TrainingSession.objects.filter(quarter="2026Q3").count() == 4
-    current = TrainingSession.objects.filter(quarter="2026Q4")
+    # rotation sessions: four in each quarter, the current ones still to come
+    assert TrainingSession.objects.filter(quarter="2026Q3", kind="rotation").count() == 4
+    current = TrainingSession.objects.filter(quarter="2026Q4", kind="rotation")
     assert current.count() == 4 and all(s.held_on >= TODAY for s in current)
     # previous quarter: approved and locked, attendance known, absentees carried over
     prev = TrainingRoster.objects.filter(quarter="2026Q3")
@@ -50,7 +50,7 @@ def test_seed_lifecycle_builds_what_it_says(county, django_capture_on_commit_cal
     absent = set(RosterEntry.objects.filter(roster__quarter="2026Q3", attended=False).values_list("guard_id", flat=True))
     carried = set(RosterEntry.objects.filter(roster__quarter="2026Q4", carried_over=True).values_list("guard_id", flat=True))
     assert carried == absent - set(Guard.objects.filter(status="removed").values_list("pk", flat=True))
-    assert PointEntry.objects.filter(kind="training").count() == RosterEntry.objects.filter(roster__quarter="2026Q3", attended=True).count()
+    assert PointEntry.objects.filter(kind="training", source_type="training.rosterentry").count() == RosterEntry.objects.filter(roster__quarter="2026Q3", attended=True).count()
     # current quarter: compiled, one submitted, one returned, the rest draft; every active guard placed
     statuses = sorted(TrainingRoster.objects.filter(quarter="2026Q4").values_list("status", flat=True))
     assert statuses == ["draft", "returned", "submitted"]
@@ -73,6 +73,14 @@ def test_seed_lifecycle_builds_what_it_says(county, django_capture_on_commit_cal
     assert EquipmentRecall.objects.filter(returned_on__isnull=True).count() == 2
     assert Guard.objects.filter(status="removed").count() == 2
     assert made["training sessions"] == 8 and made["equipment recalls"] == 2
+    # issue 13: monthly trainings and a drill with attendance (points), an approved reward round,
+    # units with leaders and a joint assessment of the previous quarter
+    assert TrainingSession.objects.filter(kind="drill").exists() and TrainingSession.objects.filter(kind="business").count() == 3
+    assert PointEntry.objects.filter(kind="training", source_type="training.sessionattendance").count() == made["session attendances"] > 0
+    rnd = RewardRound.objects.get()
+    assert rnd.status == "approved" and rnd.lines.filter(kind="unit").count() <= 1 and rnd.total_amount <= 3500
+    assert UnitAssessment.objects.filter(quarter="2026Q3").count() == SecurityCompany.objects.filter(active=True).count()
+    assert not SecurityCompany.objects.filter(responsible_leader="").exists()
 
 
 def test_seed_lifecycle_is_idempotent(county):

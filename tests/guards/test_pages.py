@@ -312,10 +312,11 @@ def test_guard_detail_query_count_is_flat_in_history(client_for, officer, guard,
         guard_update(guard=guard, by=officer, post=f"Post {n}")
     # 1 session, 2 user, 3 guard joined to company/point/officer/account, 4 history with users,
     # 5 active points select (company and point names would add one query each, not one per row),
-    # 6 the duty panel (last assessment, this quarter's session, month's points as subqueries)
-    with django_assert_num_queries(6):
+    # 6 the duty panel (last assessment, this quarter's session, month's points as subqueries),
+    # 7 the audit event (an officer sees the full resident id)
+    with django_assert_num_queries(7):
         client.get(f"/guards/{guard.pk}/")
     for n in range(10):
         guard_update(guard=guard, by=officer, post=f"Post {n + 2}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(f"/guards/{guard.pk}/")

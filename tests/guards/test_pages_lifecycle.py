@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from assessments.models import Assessment, Equipment, EquipmentRecall
-from guards.models import Guard
+from guards.models import DutyPolicy, Guard
 from rewards.models import PayoutRun, PointEntry, PointRule
 from training.models import CertificateExam, RosterEntry, TrainingRoster, TrainingSession
 from assessments.services import equipment_issue
@@ -497,10 +497,14 @@ def test_guard_page_shows_duty_panel(client_for, officer, manager, roster, guard
     Guard.objects.filter(pk=guard.pk).update(training_missed_quarter="2026Q3")
     response = client_for(manager).get(f"/guards/{guard.pk}/")
     duty = response.context["duty"]
-    assert not duty["deployable"] and "2026Q3" in duty["reason"]
+    # Default office policy: a missed training warns, it does not block.
+    assert duty["deployable"] and "2026Q3" in duty["warning"]
     assert duty["points"] == 10 and duty["assessment"]["score"] == Decimal("72.5")
     assert duty["session"] is None  # the roster is for 2027Q1; this quarter is 2026Q4
-    assert "Not deployable" in response.content.decode()
+    assert "Deployable with warnings" in response.content.decode()
+    DutyPolicy.objects.create(training=DutyPolicy.Mode.BLOCK)
+    response = client_for(manager).get(f"/guards/{guard.pk}/")
+    assert not response.context["duty"]["deployable"] and "Not deployable" in response.content.decode()
 
 
 def test_guard_sees_own_duty_panel(client_for, guard):
