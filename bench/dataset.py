@@ -2,6 +2,8 @@
 bulk_create generator (`--data builtin`) when that command is missing."""
 import random
 
+from liaison_points.routing import routing_invalidate
+
 POINTS = 2_000
 GUARDS = 50_000
 # Hubei, roughly: where the builtin generator scatters points and posts.
@@ -41,6 +43,7 @@ def build_builtin(seed: int = 2024) -> None:
                      latitude=coord(LAT_RANGE), longitude=coord(LNG_RANGE))
         for i in range(POINTS)
     )
+    routing_invalidate()  # bulk_create sends no post_save
     companies = SecurityCompany.objects.bulk_create(
         SecurityCompany(name=f"Bench company {i}", licence_number=f"BLIC{i:05d}") for i in range(60)
     )

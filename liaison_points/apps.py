@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LiaisonPointsConfig(AppConfig):
     name = "liaison_points"
     verbose_name = _("Liaison points")
+
+    def ready(self):
+        from liaison_points import routing  # noqa: F401  (connects the routing cache's invalidation)

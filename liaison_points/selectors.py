@@ -53,9 +53,11 @@ def liaison_point_guards(*, point: LiaisonPoint) -> QuerySet:
 
 
 def nearest_active_point_index() -> NearestIndex:
-    """A nearest-point index over every active liaison point (one query)."""
-    rows = list(LiaisonPoint.objects.filter(active=True).values_list("id", "latitude", "longitude"))
-    return NearestIndex(rows)
+    """The nearest-point index over every active liaison point: this process's cached copy
+    (liaison_points.routing), rebuilt when points change."""
+    from liaison_points.routing import routing_table
+
+    return routing_table().index
 
 
 def liaison_point_nearest_active(*, latitude, longitude) -> LiaisonPoint | None:
@@ -64,32 +66,13 @@ def liaison_point_nearest_active(*, latitude, longitude) -> LiaisonPoint | None:
 
 
 def liaison_point_route(*, latitude, longitude) -> LiaisonPoint | None:
-    """The liaison point responsible for a place (disputes and tips are routed with this).
+    """The liaison point responsible for a place (disputes, tips and check-ins are routed with this).
 
-    Inside a zone's polygon, the nearest active point of that zone; otherwise (no zone polygon
-    contains the place, or zones have no polygons) the nearest active point of the county.
-    Two queries at most: zones with their active points, then the chosen point."""
-    from shapely.geometry import Point, shape
+    Inside a zone's area, the nearest active point of that zone; otherwise (no zone area contains
+    the place, or zones have no areas) the nearest active point of the county. The decision reads
+    the process's routing table (liaison_points.routing, no query when warm); one query fetches
+    the chosen point."""
+    from liaison_points.routing import routing_table
 
-    from liaison_points.geo import haversine_m
-
-    lat, lng = float(latitude), float(longitude)
-    here = Point(lng, lat)
-    rows = (
-        LiaisonPoint.objects.filter(active=True, zone__area__isnull=False)
-        .values_list("id", "latitude", "longitude", "zone_id", "zone__area")
-        .order_by("zone_id", "id")
-    )
-    zones: dict[int, tuple[dict, list]] = {}
-    for point_id, p_lat, p_lng, zone_id, area in rows:
-        zones.setdefault(zone_id, (area, []))[1].append((point_id, float(p_lat), float(p_lng)))
-    for area, points in zones.values():
-        try:
-            geometry = shape(area.get("geometry", area) if isinstance(area, dict) else area)
-        except Exception:  # a malformed stored area must not stop routing
-            continue
-        if geometry.contains(here) or geometry.touches(here):
-            point_id = min(points, key=lambda p: haversine_m(lat, lng, p[1], p[2]))[0]
-            return liaison_point_list(with_guard_counts=False).get(pk=point_id)
-    point_id = nearest_active_point_index().nearest(lat, lng)
+    point_id = routing_table().route(float(latitude), float(longitude))
     return liaison_point_list(with_guard_counts=False).filter(pk=point_id).first() if point_id else None

@@ -16,6 +16,8 @@ from simple_history.utils import bulk_create_with_history
 from accounts.permissions import require_officer, require_officer_or_manager_of
 from config.dates import parse_quarter, previous_quarter
 from config.exceptions import DomainError
+from config.leases import Lease
+from config.queue import enqueue_on_commit
 from guards.models import Guard, SecurityCompany
 from rewards.models import PointRule
 from rewards.services import points_award, points_revoke
@@ -77,6 +79,8 @@ def training_session_save(*, session: TrainingSession | None = None, **fields) -
         except ValueError:
             pass  # full_clean reports it
     session.full_clean()
+    if session.pk and session.kind != TrainingSession.Kind.ROTATION and session.entries.exists():
+        raise ValidationError({"kind": [_("Guards are seated in this session by rosters: it stays a rotation session.")]})
     if session.pk:
         seated = session.entries.count()
         if session.capacity < seated:
@@ -86,7 +90,7 @@ def training_session_save(*, session: TrainingSession | None = None, **fields) -
 
 
 def _seat_counts(session_ids) -> dict[int, int]:
-    rows = RosterEntry.objects.filter(session_id__in=session_ids).values("session_id").annotate(n=Count("id"))
+    rows = RosterEntry.objects.filter(session_id__in=session_ids).order_by().values("session_id").annotate(n=Count("id"))
     return {r["session_id"]: r["n"] for r in rows}
 
 
@@ -103,7 +107,7 @@ def roster_compile(*, company: SecurityCompany, quarter: str, today: datetime.da
     roster, created = TrainingRoster.objects.select_for_update().get_or_create(company=company, quarter=label)
     if not roster.editable:
         return roster
-    sessions = list(TrainingSession.objects.filter(quarter=label, held_on__gte=today).order_by("held_on", "id"))
+    sessions = list(TrainingSession.objects.filter(quarter=label, held_on__gte=today, kind=TrainingSession.Kind.ROTATION).order_by("held_on", "id"))
     guards = list(Guard.objects.filter(company=company, status=Guard.Status.ACTIVE).order_by("post", "id"))
     active_ids = {g.pk for g in guards}
     roster.entries.exclude(guard_id__in=active_ids).filter(attended__isnull=True).delete()
@@ -118,6 +122,7 @@ def roster_compile(*, company: SecurityCompany, quarter: str, today: datetime.da
     cap = max(1, math.ceil(settings.ROSTER_MAX_SHARE * len(guards)))
     missed_before = set(
         RosterEntry.objects.filter(roster__company=company, roster__quarter=previous_quarter(label), attended=False)
+        .order_by()  # the model's ordering would join sessions and guards for nothing
         .values_list("guard_id", flat=True)
     )
     new, unplaced = [], []
@@ -149,46 +154,56 @@ def rosters_compile(*, quarter: str, today: datetime.date | None = None) -> list
     ]
 
 
+MANAGER_NOTICE = Lease(sent="manager_notified_at", claimed="manager_notice_claimed_at",
+                       attempts="manager_notice_attempts", next_attempt="manager_notice_next_attempt_at")
+_AWAITING_MANAGER = ("draft", "returned")
+
+
 def _notify_managers(roster: TrainingRoster) -> None:
     """Tell the company's managers that a roster awaits them, once per time it becomes theirs
-    (compiled, or returned). The task claims manager_notified_at before sending."""
-    TrainingRoster.objects.filter(pk=roster.pk).update(manager_notified_at=None)
+    (compiled, or returned): the notice is made pending again and enqueued after the commit."""
+    TrainingRoster.objects.filter(pk=roster.pk).update(**MANAGER_NOTICE.reset())
     from training.tasks import roster_notify_managers_task
 
-    roster_id = roster.pk
-    transaction.on_commit(lambda: _enqueue(roster_notify_managers_task, roster_id=roster_id))
-
-
-def _enqueue(task, **kwargs) -> None:
-    try:
-        task.delay(**kwargs)
-    except Exception:  # the broker is down: the marker stays unset and the periodic sweep retries
-        log.warning("Could not enqueue %s%r; the periodic sweep will retry.", task.name, kwargs, exc_info=True)
+    enqueue_on_commit(roster_notify_managers_task, roster_id=roster.pk)
 
 
 def roster_notify_managers(*, roster_id: int) -> int:
-    """Email the managers of a roster's company. At most once per hand-over: the marker column is
-    claimed with a conditional update before sending. Returns the number of messages sent."""
+    """Email the managers of a roster's company that it awaits them. At least once, normally exactly
+    once per hand-over: claimed under a lease, `manager_notified_at` set only after the send
+    succeeded; a failed send is counted and retried with back-off by the sweep (never raised).
+    Returns the number of messages sent."""
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
-    claimed = TrainingRoster.objects.filter(pk=roster_id, manager_notified_at__isnull=True, status__in=["draft", "returned"]).update(
-        manager_notified_at=timezone.now()
-    )
-    if not claimed:
+    if not MANAGER_NOTICE.claim(TrainingRoster, roster_id, status__in=_AWAITING_MANAGER):
         return 0
-    roster = TrainingRoster.objects.select_related("company").get(pk=roster_id)
-    recipients = [m.user.email for m in roster.company.managers.select_related("user") if m.user.email]
-    if not recipients:
+    try:
+        roster = TrainingRoster.objects.select_related("company").get(pk=roster_id)
+        recipients = [m.user.email for m in roster.company.managers.select_related("user") if m.user.email]
+        if recipients:
+            context = {"roster": roster, "entry_count": roster.entries.count(), "site_url": settings.SITE_URL}
+            send_mail(
+                render_to_string("emails/roster_awaiting_subject.txt", context).strip(),
+                render_to_string("emails/roster_awaiting_body.txt", context),
+                settings.DEFAULT_FROM_EMAIL,
+                recipients,
+            )
+    except Exception as exc:  # noqa: BLE001 - SMTP down or refused: recorded and retried by the sweep
+        due = MANAGER_NOTICE.fail(TrainingRoster, roster_id)
+        log.warning("Roster %s: managers' notice not sent (%s: %s); next attempt at %s.", roster_id, type(exc).__name__, exc, due.isoformat())
         return 0
-    context = {"roster": roster, "entry_count": roster.entries.count(), "site_url": settings.SITE_URL}
-    send_mail(
-        render_to_string("emails/roster_awaiting_subject.txt", context).strip(),
-        render_to_string("emails/roster_awaiting_body.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        recipients,
-    )
+    MANAGER_NOTICE.succeed(TrainingRoster, roster_id)
     return len(recipients)
+
+
+def roster_notices_pending() -> list[int]:
+    """Rosters whose managers' notice is still due: never enqueued, failed and past its back-off,
+    or claimed by a worker that died (lease expired)."""
+    return list(
+        TrainingRoster.objects.filter(MANAGER_NOTICE.pending_q(), status__in=_AWAITING_MANAGER)
+        .order_by("pk").values_list("pk", flat=True)[:200]
+    )
 
 
 def _roster_transition(roster: TrainingRoster, *, allowed_from, to, **changes) -> TrainingRoster:
@@ -214,8 +229,8 @@ def roster_move_entry(*, entry: RosterEntry, session: TrainingSession, by=None) 
     require_officer_or_manager_of(roster.company_id, by)
     if not roster.editable:
         raise DomainError(_("Only a draft or returned roster can be changed."), conflict=True)
-    if session.quarter != roster.quarter:
-        raise ValidationError({"session": [_("Choose a session of quarter %(q)s.") % {"q": roster.quarter}]})
+    if session.quarter != roster.quarter or session.kind != TrainingSession.Kind.ROTATION:
+        raise ValidationError({"session": [_("Choose a rotation session of quarter %(q)s.") % {"q": roster.quarter}]})
     if session.held_on < timezone.localdate():
         raise ValidationError({"session": [_("This session has already taken place.")]})
     if session.pk == entry.session_id:

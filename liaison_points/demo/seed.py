@@ -10,9 +10,15 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role
 from liaison_points.demo.common import HISTORY_REASON
-from liaison_points.demo.geography import ZONES, GeographyPlan, TownshipSpec, geography_plan
+from liaison_points.demo.geography import (
+    ZONES,
+    GeographyPlan,
+    TownshipSpec,
+    geography_plan,
+)
 from liaison_points.demo.people import users_ensure
 from liaison_points.models import LiaisonPoint, Officer, PoliceStation, Township, Zone
+from liaison_points.routing import routing_invalidate
 
 
 def _station_name(township: TownshipSpec) -> str:
@@ -136,6 +142,7 @@ def seed_liaison_points(*, seed: int, scale: str, password_hash: Callable[[], st
     stations, n_stations = _stations_ensure(plan, townships)
     officers, n_users, n_officers = _officers_ensure(plan, stations, password_hash)
     n_points = _points_ensure(plan, townships, zones, stations, officers)
+    routing_invalidate()  # bulk_create sends no post_save: routing must see the new points and zones
     return plan, {
         "townships": n_townships, "zones": n_zones, "police stations": n_stations,
         "officer accounts": n_users, "officers": n_officers, "liaison points": n_points,

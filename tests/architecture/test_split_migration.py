@@ -18,8 +18,7 @@ def _migrate(targets):
     return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
-# serialized_rollback: the rows data migrations wrote (point rules…) come back for the tests after this one.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_database_from_before_the_split_keeps_every_row():
     # given the schema as it was before the split, with a guard's lifecycle in guards_* tables
     old = _migrate(BEFORE)

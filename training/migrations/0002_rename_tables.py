@@ -17,7 +17,9 @@ def content_types_follow(apps, schema_editor):
 
 def content_types_back(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="training", model__in=MOVED).update(app_label="guards")
+    for model in MOVED:
+        if not ContentType.objects.filter(app_label="guards", model=model).exists():
+            ContentType.objects.filter(app_label="training", model=model).update(app_label="guards")
 
 
 def ledger_sources_follow(apps, schema_editor):

@@ -1,0 +1,127 @@
+"""Where a place belongs: the routing of disputes, tips, check-ins and guards to liaison points.
+
+Routing needs every active point's position and every zone's area. Reading and parsing those on
+each request cost most of a tip's intake at province scale (2,000 points: ~60 ms of JSON parsing per
+tip), so each process keeps them parsed — a nearest-point index and the zones' prepared shapes — and
+rebuilds them when they change:
+
+- a version token in the shared cache is replaced whenever a point or a zone is saved or deleted
+  (receivers below; services that write with queryset.update() call routing_invalidate()), and every
+  process compares its copy's token with the shared one (one cache read) before using it;
+- a copy older than ROUTING_MAX_AGE_SECONDS is rebuilt anyway, so a change made behind Django's back
+  (SQL, a restore) is picked up within that time;
+- with the cache unreachable, the copy is still used until that age (routing keeps working)."""
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from liaison_points.geo import NearestIndex, haversine_m
+from liaison_points.models import LiaisonPoint, Zone
+
+log = logging.getLogger(__name__)
+VERSION_KEY = "liaison_points:routing:version"
+
+
+@dataclass
+class _Zone:
+    shape: object  # a prepared shapely geometry
+    points: list[tuple[int, float, float]]
+
+
+@dataclass
+class RoutingTable:
+    version: str | None
+    built_at: float
+    index: NearestIndex
+    zones: list[_Zone] = field(default_factory=list)
+
+    def nearest(self, lat: float, lng: float) -> int | None:
+        return self.index.nearest(lat, lng)
+
+    def route(self, lat: float, lng: float) -> int | None:
+        """Inside a zone's area, the nearest active point of that zone; otherwise the nearest active
+        point of the county. No query."""
+        from shapely.geometry import Point
+
+        here = Point(lng, lat)
+        for zone in self.zones:
+            if zone.shape.covers(here):
+                return min(zone.points, key=lambda p: haversine_m(lat, lng, p[1], p[2]))[0]
+        return self.index.nearest(lat, lng)
+
+
+_lock = threading.Lock()
+_table: RoutingTable | None = None
+
+
+def _build(version: str | None) -> RoutingTable:
+    from shapely.geometry import shape
+    from shapely.prepared import prep
+
+    rows = list(LiaisonPoint.objects.filter(active=True).values_list("id", "latitude", "longitude", "zone_id").order_by("id"))
+    index = NearestIndex([(pk, lat, lng) for pk, lat, lng, _zone in rows])
+    by_zone: dict[int, list] = {}
+    for pk, lat, lng, zone_id in rows:
+        if zone_id is not None:
+            by_zone.setdefault(zone_id, []).append((pk, float(lat), float(lng)))
+    zones = []
+    for zone_id, area in Zone.objects.filter(pk__in=by_zone, area__isnull=False).order_by("id").values_list("id", "area"):
+        try:
+            geometry = shape(area.get("geometry", area) if isinstance(area, dict) else area)
+        except Exception:  # a malformed stored area must not stop routing
+            log.warning("Zone %s has an unreadable area; routing ignores it.", zone_id)
+            continue
+        zones.append(_Zone(shape=prep(geometry), points=by_zone[zone_id]))
+    return RoutingTable(version=version, built_at=time.monotonic(), index=index, zones=zones)
+
+
+def _shared_version() -> str | None:
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            if not cache.add(VERSION_KEY, version, timeout=None):
+                version = cache.get(VERSION_KEY)
+        return version
+    except Exception:  # the cache is down: keep the local copy until it is too old
+        log.warning("Routing cannot read its version from the cache.", exc_info=True)
+        return None
+
+
+def routing_table() -> RoutingTable:
+    """This process's routing table, rebuilt (two queries) when the shared version moved on or it
+    is older than ROUTING_MAX_AGE_SECONDS."""
+    global _table
+    version = _shared_version()
+    table = _table
+    fresh = table is not None and time.monotonic() - table.built_at < settings.ROUTING_MAX_AGE_SECONDS
+    if fresh and (version is None or table.version == version):
+        return table
+    with _lock:
+        table = _build(version)
+        _table = table
+    return table
+
+
+def routing_invalidate() -> None:
+    """Points or zones changed: every process rebuilds its table before routing again."""
+    global _table
+    _table = None
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:
+        log.warning("Routing could not announce a change through the cache; other processes catch up within %ss.",
+                    settings.ROUTING_MAX_AGE_SECONDS, exc_info=True)
+
+
+@receiver([post_save, post_delete], sender=LiaisonPoint, dispatch_uid="routing_point_changed")
+@receiver([post_save, post_delete], sender=Zone, dispatch_uid="routing_zone_changed")
+def _invalidate_on_change(sender, **kwargs):
+    routing_invalidate()
