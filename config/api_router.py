@@ -20,16 +20,23 @@ router.register("guards", GuardViewSet, basename="guards")
 
 # training, rewards, assessments
 from assessments.api import AssessmentViewSet, EquipmentRecallViewSet, EquipmentViewSet  # noqa: E402
+from assessments.api_joint import InterviewViewSet, UnitAssessmentViewSet  # noqa: E402
 from rewards.api import PointEntryViewSet, PointRuleViewSet  # noqa: E402
 from rewards.api_payouts import PayoutRunViewSet  # noqa: E402
+from rewards.api_rounds import RewardRoundViewSet  # noqa: E402
 from training.api import ExamViewSet, RosterViewSet, TrainingSessionViewSet  # noqa: E402
+from training.api_attendance import SessionAttendanceViewSet  # noqa: E402
 
 router.register("training-sessions", TrainingSessionViewSet, basename="training-sessions")
 router.register("rosters", RosterViewSet, basename="rosters")
+router.register("session-attendance", SessionAttendanceViewSet, basename="session-attendance")
 router.register("points", PointEntryViewSet, basename="points")
 router.register("point-rules", PointRuleViewSet, basename="point-rules")
 router.register("payouts", PayoutRunViewSet, basename="payouts")
+router.register("reward-rounds", RewardRoundViewSet, basename="reward-rounds")
 router.register("assessments", AssessmentViewSet, basename="assessments")
+router.register("unit-assessments", UnitAssessmentViewSet, basename="unit-assessments")
+router.register("interviews", InterviewViewSet, basename="interviews")
 router.register("equipment", EquipmentViewSet, basename="equipment")
 router.register("equipment-recalls", EquipmentRecallViewSet, basename="equipment-recalls")
 router.register("exams", ExamViewSet, basename="exams")

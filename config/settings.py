@@ -1,12 +1,13 @@
 """Joint Patrol Office settings. Every knob comes from the environment (see .env.example); the
 defaults run on one machine with nothing else: SQLite, Celery eager, email written to var/outbox/."""
+import datetime
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings, redis_db_url, env_bool, env_float, env_int, env_list, env_secret, env_str
+from config.env import email_settings, redis_db_url, env_bool, env_choice, env_float, env_int, env_list, env_secret, env_str, env_time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "django_celery_beat",
+    "axes",  # sign-in lockout (MLPS level 3): accounts/lockout.py
     "accounts",
     "liaison_points",
     "guards",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "patrol",
     "disputes",
     "bulletins",
+    "config.apps.ConfigConfig",  # no models: ModelSerializer date fields bounded (config/apps.py)
 ]
 
 MIDDLEWARE = [
@@ -54,12 +57,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.json_guard.InputGuardMiddleware",  # ?q=%00 and oversized bodies: a 400 before anything reads them
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.idempotency.IdempotencyMiddleware",  # Idempotency-Key header / idempotency_key field on POSTs
+    "accounts.middleware.SessionPolicyMiddleware",  # idle timeout and absolute session lifetime
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.csp.PathCSPMiddleware",  # django-csp, policy below
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into accounts.lockout.lockout_response
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,16 +98,75 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A small office on the embedded default: WAL lets readers work beside the one writer, the busy
+    # timeout queues writers instead of failing, and IMMEDIATE transactions take the write lock at
+    # BEGIN, so two concurrent read-then-write transactions wait in turn rather than one failing at
+    # once with "database is locked" (a deferred reader cannot upgrade under WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Password rules (MLPS level 3): length, three of four character classes, not like the username,
+# not common, not one of the last PASSWORD_HISTORY passwords (accounts/validators.py).
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)
+PASSWORD_MIN_CLASSES = env_int("PASSWORD_MIN_CLASSES", 3)
+PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES}},
+    {"NAME": "accounts.validators.PasswordHistoryValidator", "OPTIONS": {"remember": PASSWORD_HISTORY}},
 ]
+# axes first: it refuses a locked-out account before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# The client IP (throttles, lockout, audit log) is REMOTE_ADDR unless this many proxies in front of
+# Django append to X-Forwarded-For (accounts/client_ip.py). 0: a client's own X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("NUM_PROXIES", 0))
+
+# Sign-in lockout (django-axes): LOGIN_FAILURE_LIMIT failures lock the account for LOGIN_COOLOFF_MINUTES,
+# on the sign-in page, the admin and the token endpoint; an officer (/accounts/lockouts/) or an admin
+# unlocks it sooner. LOGIN_LOCKOUT_BY: "username" (per account), "username+ip" (the pair), or
+# "username,ip" (either the account or the address).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 30)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+_LOCKOUT_BY = {"username": ["username"], "username+ip": [["username", "ip_address"]], "username,ip": ["username", "ip_address"]}
+if env_str("LOGIN_LOCKOUT_BY", "username") not in _LOCKOUT_BY:
+    raise ImproperlyConfigured(f"LOGIN_LOCKOUT_BY must be one of {', '.join(_LOCKOUT_BY)}.")
+AXES_LOCKOUT_PARAMETERS = _LOCKOUT_BY[env_str("LOGIN_LOCKOUT_BY", "username")]
+if AXES_LOCKOUT_PARAMETERS == ["username"]:
+    # axes.W006 asks for the IP as well; a county office signs in from behind one NAT address, so an
+    # IP lockout would lock everybody out. Per account is the MLPS rule; the API's login throttle
+    # still limits each address (REST_FRAMEWORK throttle "login").
+    SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the cool-off counts from the lockout, not the last try
+AXES_DISABLE_ACCESS_LOG = True  # accounts.AuditEvent is the sign-in log
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Sessions: signed out after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after
+# signing in whatever happens (accounts/middleware.py); the cookie itself lasts no longer.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+
+# API tokens expire API_TOKEN_TTL_HOURS after issue (a new sign-in at /api/v1/auth/token/ gives a new
+# one) and are deleted on a password change, deactivation or a guard's suspension or removal.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 7 * 24)
+
+# Audit log (accounts.AuditEvent): kept this many days (MLPS asks at least six months), purged nightly.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -110,6 +177,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# Input limits (config/dates.py, config/api_fields.py, config/json_guard.py): dates outside these
+# years, JSON nested deeper than this, or a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 400.
+DATE_YEAR_MIN = env_int("DATE_YEAR_MIN", 2000)
+DATE_YEAR_MAX = env_int("DATE_YEAR_MAX", 2100)
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 64)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -129,6 +201,7 @@ STORAGES = {
 EMAIL_OUTBOX = str(VAR_DIR / "outbox")
 globals().update(email_settings(env_str("EMAIL_URL"), EMAIL_OUTBOX))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Joint Patrol Office <jpo@localhost>")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a dead SMTP server fails the send, the sweep retries
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Redis: when unset, Celery runs tasks eagerly in-process and the cache is local memory.
@@ -138,8 +211,12 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
     # The cache lives in its own Redis database: clearing it must never flush queued Celery tasks.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": env_str("REDIS_CACHE_URL") or redis_db_url(REDIS_URL, offset=1)}}
+    # While Redis is unreachable each process answers from local memory (config/cache.py).
+    CACHES = {"default": {"BACKEND": "config.cache.FallbackRedisCache",
+                          "LOCATION": env_str("REDIS_CACHE_URL") or redis_db_url(REDIS_URL, offset=1),
+                          "OPTIONS": {"FALLBACK_SECONDS": env_int("CACHE_FALLBACK_SECONDS", 30),
+                                      "socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 1.0),
+                                      "socket_timeout": env_float("REDIS_CONNECT_TIMEOUT", 1.0)}}}
 else:
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = None
@@ -152,13 +229,30 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request never waits on Redis: one publish attempt with a short connect timeout, no publish
+# retry, no result subscription (config/queue.py); what could not be published is found by a sweep.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 1.0)}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 1.0)
+CELERY_TASK_PUBLISH_RETRY = False
+# Notices (dispute/tip inbox, overdue, roster): a lease a dying worker gives up after this long, and
+# the back-off of failed sends, doubling from the base to the cap (config/leases.py).
+NOTICE_LEASE_SECONDS = env_int("NOTICE_LEASE_SECONDS", 600)
+NOTICE_RETRY_BASE_SECONDS = env_int("NOTICE_RETRY_BASE_SECONDS", 60)
+NOTICE_RETRY_MAX_SECONDS = env_int("NOTICE_RETRY_MAX_SECONDS", 3600)
+# Idempotency keys (accounts/idempotency.py): how long a key is remembered, and how long a repeat
+# waits for the first request still running before answering 409.
+IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
+IDEMPOTENCY_WAIT_SECONDS = env_float("IDEMPOTENCY_WAIT_SECONDS", 5.0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous call gets 401 with `WWW-Authenticate: Token`, not a 403.
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # the throttles' client IP, as accounts/client_ip.py
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 50,
@@ -168,6 +262,12 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # NUL, lone surrogates, nesting deeper than JSON_MAX_DEPTH, oversized bodies: a 400 (config/json_guard.py)
+    "DEFAULT_PARSER_CLASSES": [
+        "config.json_guard.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -207,9 +307,34 @@ SPECTACULAR_SETTINGS = {
         "PatrolKindEnum": "patrol.models.PatrolKind",
         "CheckInStatusEnum": "patrol.models.CheckIn.Status",
     },
+    # Errors, page bounds, no NUL in query strings, times as HH:MM[:SS] (config/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.complete_schema"],
 }
 
+# Routing of places to liaison points is cached per process and rebuilt when points or zones change
+# (liaison_points/routing.py); this is the longest a process keeps a copy without checking the database.
+ROUTING_MAX_AGE_SECONDS = env_int("ROUTING_MAX_AGE_SECONDS", 300)
 MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere but the map tiles.
+# Style attributes and <style> are allowed only under /api/ (DRF's browsable API, Swagger UI): config/csp.py.
+from csp.constants import NONE, SELF  # noqa: E402
+
+from config.csp import tile_origin  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *filter(None, [tile_origin(MAP_TILES_URL)])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 LEAFLET_CONFIG = {
     "TILES": [(_("Map"), MAP_TILES_URL, {"attribution": env_str("MAP_ATTRIBUTION", "© OpenStreetMap"), "maxZoom": 18})],
     "DEFAULT_CENTER": (32.27, 111.60),
@@ -238,7 +363,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     if not SECURE_HSTS_PRELOAD:
         # Off on purpose: the browser preload list is for public domains, not a county intranet host.
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+        SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -246,13 +371,25 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},  # axes: failures and lockouts only
 }
 if CELERY_TASK_ALWAYS_EAGER:
     # In-process tasks would log a "Task … succeeded" line each into the web server's output.
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 PATROL_CHECKIN_EARLY_MINUTES = env_int("PATROL_CHECKIN_EARLY_MINUTES", 30)
 PATROL_LATE_AFTER_MINUTES = env_int("PATROL_LATE_AFTER_MINUTES", 10)
+# Patrol records that can be trusted (issue 12): roll-call marks until the end plus this grace, then
+# the patrol is closed by `patrols_close_overdue_task` ("finish", or "flag" it for the leader).
+PATROL_ROLLCALL_GRACE_MINUTES = env_int("PATROL_ROLLCALL_GRACE_MINUTES", 30)
+PATROL_AUTO_CLOSE = env_choice("PATROL_AUTO_CLOSE", "finish", ("finish", "flag"))
+# A phone position farther than this from the patrol's area/route/point (plus the phone's accuracy),
+# or with an accuracy worse than the maximum, is recorded but flagged.
+PATROL_FAR_METRES = env_int("PATROL_FAR_METRES", 500)
+PATROL_ACCURACY_MAX_METRES = env_int("PATROL_ACCURACY_MAX_METRES", 100)
+PATROL_CHECKPOINT_RADIUS_METRES = env_int("PATROL_CHECKPOINT_RADIUS_METRES", 100)
+# Night hours: only patrols started within them count toward PATROLS_PER_WEEK_MIN.
+PATROL_NIGHT_START = env_time("PATROL_NIGHT_START", "18:00")
+PATROL_NIGHT_END = env_time("PATROL_NIGHT_END", "06:00")
 
 # Disputes and tips (disputes app).
 DISPUTE_FIRST_RESPONSE_HOURS = env_int("DISPUTE_FIRST_RESPONSE_HOURS", 24)
@@ -272,6 +409,8 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "patrol-plans-generate": {"task": "patrol.tasks.plans_generate_task", "schedule": crontab(hour=1, minute=15)},
+    # Patrols past their end plus the grace: finished (or flagged for the leader), never started → missed.
+    "patrol-close-overdue": {"task": "patrol.tasks.patrols_close_overdue_task", "schedule": 10 * 60},
     "disputes-flag-overdue": {"task": "disputes.tasks.disputes_flag_overdue_task", "schedule": 15 * 60},
     "disputes-send-pending-notices": {"task": "disputes.tasks.disputes_send_pending_notices_task", "schedule": 5 * 60},
     # First day of each quarter, 06:00: draft training rosters for every company.
@@ -286,6 +425,9 @@ CELERY_BEAT_SCHEDULE = {
     "bulletin-compile": {"task": "bulletins.tasks.bulletin_compile_task", "schedule": crontab(day_of_week="mon", hour=7, minute=0)},
     "bulletin-send": {"task": "bulletins.tasks.bulletin_send_task", "schedule": crontab(day_of_week="mon", hour=8, minute=0)},
     "bulletin-deliveries-sweep": {"task": "bulletins.tasks.bulletin_deliveries_sweep_task", "schedule": crontab(minute="*/10")},
+    "idempotency-keys-expire": {"task": "accounts.tasks.idempotency_keys_expire_task", "schedule": crontab(minute=40)},
+    # Nightly 03:20: audit events older than AUDIT_RETENTION_DAYS, deleted in bounded batches.
+    "accounts-audit-purge": {"task": "accounts.tasks.audit_purge_task", "schedule": crontab(hour=3, minute=20)},
 }
 
 # Guard lifecycle (issue 6).
@@ -297,6 +439,20 @@ PAYOUT_YUAN_PER_POINT = env_str("PAYOUT_YUAN_PER_POINT", "5.00")
 ASSESSMENT_PATROL_TARGET = env_int("ASSESSMENT_PATROL_TARGET", 8)
 ASSESSMENT_PASS_SCORE = env_int("ASSESSMENT_PASS_SCORE", 60)
 ASSESSMENT_WARNING_SCORE = env_int("ASSESSMENT_WARNING_SCORE", 45)
+
+# Office policy (issue 13): defaults until the office saves its own row (admin: "Office policy").
+# Each duty gate blocks a guard from patrol teams or only warns.
+_GATE_MODES = ("block", "warn")
+DUTY_POLICY_DEFAULTS = {
+    "removed": env_choice("DUTY_GATE_REMOVED", "block", _GATE_MODES),
+    "suspended": env_choice("DUTY_GATE_SUSPENDED", "block", _GATE_MODES),
+    "failed_assessment": env_choice("DUTY_GATE_FAILED_ASSESSMENT", "block", _GATE_MODES),
+    "certificate": env_choice("DUTY_GATE_CERTIFICATE", "warn", _GATE_MODES),
+    "training": env_choice("DUTY_GATE_TRAINING", "warn", _GATE_MODES),
+}
+REWARD_PAYOUTS_ENABLED = env_bool("REWARD_PAYOUTS_ENABLED", True)
+REWARD_ROUNDS_ENABLED = env_bool("REWARD_ROUNDS_ENABLED", True)
+TRAINING_MONTHLY_MINIMUM = env_int("TRAINING_MONTHLY_MINIMUM", 3)
 
 # Weekly bulletin (issue 5).
 BULLETIN_CERTIFICATE_TARGET = env_int("BULLETIN_CERTIFICATE_TARGET", 90)

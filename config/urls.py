@@ -12,12 +12,16 @@ admin.site.site_title = _("Joint Patrol Office")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("api/", include("config.api_urls")),
     path("", include("config.page_urls")),
 ]
+
+handler400 = "config.json_guard.bad_request"  # JSON under /api/ (a body too big), the 400 page elsewhere
+handler404 = "config.json_guard.page_not_found"  # JSON under /api/ (no route), the 404 page elsewhere
 
 if settings.DEBUG:
     from django.conf.urls.static import static

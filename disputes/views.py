@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.audit import AuditEvent, audit_record
 from accounts.permissions import role_required
 from accounts.scoping import scope_for
 from config.forms import attempt
@@ -274,6 +275,7 @@ def dispute_detail(request, pk):
             "reassign": f.ReassignForm(), "merge": f.MergeForm(), "session": f.SessionForm(initial={"held_at": timezone.localtime(now)}),
         },
     }
+    audit_record(request=request, kind=AuditEvent.Kind.VIEW_CONFIDENTIAL, obj=dispute, detail={"field": "parties"})
     return render(request, "disputes/dispute_detail.html", context)
 
 
@@ -312,6 +314,7 @@ def tip_detail(request, pk):
             "link": f.LinkDisputeForm(), "start": f.StartDisputeForm(initial={"title": tip.place}), "attachment": f.AttachmentForm(),
         },
     }
+    audit_record(request=request, kind=AuditEvent.Kind.VIEW_CONFIDENTIAL, obj=tip, detail={"field": "source"})
     return render(request, "disputes/tip_detail.html", context)
 
 
