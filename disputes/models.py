@@ -8,44 +8,19 @@ import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from disputes.storage import private_storage
 from guards.models import Guard
 from liaison_points.geo import latitude_validators, longitude_validators
 from liaison_points.models import LiaisonPoint
 
 
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Files kept outside MEDIA_ROOT (settings.PRIVATE_MEDIA_ROOT) and without a public URL: tip
-    photos and videos are only ever streamed by an authorised view."""
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @cached_property
-    def base_url(self):
-        return None
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL; use the attachment view.")
-
-
-private_storage = PrivateStorage()
-
-
 def _private_storage():
+    # Named by migrations: the storage itself lives in disputes/storage.py.
     return private_storage
 
 

@@ -16,7 +16,7 @@ def compose():
 
 
 def _settings_env_names() -> set[str]:
-    source = (BASE_DIR / "config" / "settings.py").read_text()
+    source = "".join((BASE_DIR / "config" / name).read_text() for name in ("settings.py", "settings_office.py"))
     names = set(re.findall(r"env_(?:str|bool|int|list|secret)\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']", source))
     return names | {"DATABASE_URL"}  # read by dj_database_url.config()
 
