@@ -9,14 +9,20 @@ def home(request):
     """Send each role to its start page."""
     from accounts.scoping import scope_for
 
+    from django.urls import reverse
+
     scope = scope_for(request.user)
     if scope.is_officer:
-        return redirect("liaison_points:dashboard")
-    if scope.is_manager:
-        return redirect("guards:company-detail", pk=scope.company_id)
-    if scope.is_guard:
-        return redirect("guards:guard-detail", pk=scope.guard_id)
-    return redirect("accounts:login")
+        target = reverse("liaison_points:dashboard")
+    elif scope.is_manager:
+        target = reverse("guards:company-detail", kwargs={"pk": scope.company_id})
+    elif scope.is_guard:
+        target = reverse("guards:guard-detail", kwargs={"pk": scope.guard_id})
+    else:
+        return redirect("accounts:login")
+    # The start page's own links (?page=2) keep working when followed from "/".
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 @require_safe

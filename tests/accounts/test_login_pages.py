@@ -57,3 +57,11 @@ def test_unknown_page_uses_404_template(client_for, officer):
     response = client_for(officer).get("/no-such-page/")
     assert response.status_code == 404
     assert "error-page" in response.content.decode()
+
+
+def test_home_sends_each_role_to_its_start_page_keeping_the_query(client_for, officer, manager, guard):
+    assert client_for(officer).get("/").headers["Location"] == "/dashboard/"
+    company_page = f"/guards/companies/{manager.manager_profile.company_id}/"
+    assert client_for(manager).get("/").headers["Location"] == company_page
+    assert client_for(manager).get("/?page=2").headers["Location"] == f"{company_page}?page=2"
+    assert client_for(guard.user).get("/").headers["Location"] == f"/guards/{guard.pk}/"
