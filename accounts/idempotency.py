@@ -22,12 +22,18 @@ import re
 import time
 
 from django.conf import settings
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import IdempotencyKey
+from config.json_guard import bad_request
 
 log = logging.getLogger("accounts.idempotency")
 
@@ -106,6 +112,10 @@ class IdempotencyMiddleware:
                 return _refusal(request, 400, _("The idempotency key must be 1 to 255 printable characters without spaces."))
             owner = _owner(request)
             fingerprint = _fingerprint(request) if owner else None
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as exc:
+            # Django refused to parse the body; once it has tried, nothing downstream can read it
+            # again (DRF would raise RawPostDataException: a 500). Answer the 400 here.
+            return bad_request(request, exc)
         except Exception:  # noqa: BLE001 - an unreadable body: the view reports it in its own way
             log.debug("Idempotency skipped for an unreadable request", exc_info=True)
             return self.get_response(request)

@@ -163,6 +163,30 @@ def test_oversized_form_body_under_api_is_a_json_400(client_for, officer, settin
     assert response["Content-Type"].startswith("application/json")
 
 
+def test_oversized_multipart_body_is_a_json_400_and_no_tip(client, guard, settings):
+    """A multipart body Django refuses to parse used to reach DRF unreadable: a 500."""
+    from rest_framework.authtoken.models import Token
+
+    from disputes.models import Tip
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    token = Token.objects.create(user=guard.user)
+
+    response = client.post(f"{API}/tips/", {"text": "x" * 5000, "kind": "case_lead"}, HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json") and "detail" in response.json()
+    assert not Tip.objects.exists()
+
+
+def test_too_many_fields_on_a_page_form_is_the_400_page(client_for, guard, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+
+    response = client_for(guard.user).post("/disputes/tips/report/", {f"f{i}": "x" for i in range(50)})
+
+    assert response.status_code == 400
+
+
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("count", [10**12, "1e12", 2**31])
 def test_huge_counts_are_400(api_for, officer, township, count):
