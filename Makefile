@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate demo bench messages ci clean
+.PHONY: run test install migrate demo bench bench-http messages ci clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -44,6 +44,11 @@ test: install
 
 bench: install
 	$(PY) bench/run.py
+
+# Intake over HTTP: tips and check-ins against a bare DRF create endpoint, gunicorn, 32 connections,
+# stored = accepted, then the 19:00 check-in burst (PostgreSQL at 127.0.0.1:5432 when reachable).
+bench-http: install
+	$(PY) bench/measure_http.py
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles --ignore=bench

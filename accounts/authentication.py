@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+# The account's guard or manager profile comes with the token (LEFT JOINs on unique keys): the
+# request's scope (accounts/scoping.py) then needs no query of its own.
+_PROFILES = ("user__guard_profile", "user__manager_profile")
+
 
 def token_expires_at(token) -> datetime.datetime:
     return token.created + datetime.timedelta(hours=settings.API_TOKEN_TTL_HOURS)
@@ -20,7 +24,14 @@ def token_is_expired(token, now: datetime.datetime | None = None) -> bool:
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
+        model = self.get_model()
+        try:
+            token = model.objects.select_related("user", *_PROFILES).get(key=key)
+        except model.DoesNotExist:
+            raise AuthenticationFailed(_("Invalid token.")) from None
+        user = token.user
+        if not user.is_active:
+            raise AuthenticationFailed(_("User inactive or deleted."))
         if token_is_expired(token):
             token.delete()
             raise AuthenticationFailed(_("Token has expired; sign in again."))

@@ -27,7 +27,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,6 +87,18 @@ def _refusal(request, status: int, message: str) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
+def _without_flush() -> None:
+    """Inside a transaction that only books a key: on PostgreSQL, commit without waiting for the WAL
+    flush. Safe for the key: WAL is flushed in order, so the synchronous commit of the request's own
+    work makes the key's insert durable with it (a request that wrote nothing needs no key), and the
+    response stored afterwards is at worst lost in a server crash, leaving the key in progress as a
+    worker dying after the commit would (a retry answers 409 until the key expires). Saves one
+    disk flush per keyed POST each side of the request, most of its cost on a busy disk."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _replay(row: IdempotencyKey) -> HttpResponse:
     response = HttpResponse(bytes(row.response_body), status=row.response_status)
     for name, value in (row.response_headers or {}).items():
@@ -125,6 +137,7 @@ class IdempotencyMiddleware:
         while True:
             try:
                 with transaction.atomic():
+                    _without_flush()
                     row = IdempotencyKey.objects.create(owner=owner, key=key, fingerprint=fingerprint)
             except IntegrityError:
                 row = IdempotencyKey.objects.filter(owner=owner, key=key).first()
@@ -151,12 +164,14 @@ class IdempotencyMiddleware:
         if response.streaming or not 200 <= response.status_code < 400:
             IdempotencyKey.objects.filter(pk=row.pk).delete()  # nothing was created: a retry runs again
             return response
-        IdempotencyKey.objects.filter(pk=row.pk).update(
-            status=IdempotencyKey.Status.DONE,
-            response_status=response.status_code,
-            response_headers={h: response[h] for h in STORED_HEADERS if response.has_header(h)},
-            response_body=response.content,
-        )
+        with transaction.atomic():
+            _without_flush()
+            IdempotencyKey.objects.filter(pk=row.pk).update(
+                status=IdempotencyKey.Status.DONE,
+                response_status=response.status_code,
+                response_headers={h: response[h] for h in STORED_HEADERS if response.has_header(h)},
+                response_body=response.content,
+            )
         return response
 
 

@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from disputes.models import Dispute, DisputeEvent, Tip
+from disputes.models import Dispute, DisputeEvent, DisputeParty, Tip
 from disputes.services import due_dates
 from guards.models import Guard
 from rewards.models import PointEntry, PointRule
@@ -216,6 +216,12 @@ def _patrols(rng, *, weeks: int, now: datetime.datetime, today: datetime.date) -
     counts["patrol history rows"] = _history(Patrol, patrol_table, patrols, now)
     counts["patrol members"] = member_table.insert(members)
     counts["check-ins"] = checkin_table.insert(check_ins)
+    # The company the guard had when checking in (CheckIn.company), as the app writes it.
+    from django.db.models import OuterRef, Subquery
+
+    from guards.models import Guard
+    CheckIn.objects.filter(company__isnull=True).update(
+        company_id=Subquery(Guard.objects.filter(pk=OuterRef("guard_id")).values("company_id")[:1]))
     counts["points entries"] = entry_table.insert(entries)
     return counts
 
@@ -236,14 +242,14 @@ def _disputes_and_tips(rng, *, weeks: int, now: datetime.datetime) -> dict[str, 
     def around(lat, lng):
         return _adapt_decimal(Decimal(f"{float(lat) + rng.uniform(-0.008, 0.008):.6f}")), _adapt_decimal(Decimal(f"{float(lng) + rng.uniform(-0.008, 0.008):.6f}"))
 
-    dispute_cols = ["id", "category", "title", "description", "parties", "place", "latitude", "longitude", "liaison_point_id",
+    dispute_cols = ["id", "category", "title", "description", "place", "latitude", "longitude", "liaison_point_id",
                     "reported_by_kind", "reporting_guard_id", "reporter_name", "reporter_phone", "created_by_id", "status", "escalated_to",
                     "reported_at", "accepted_at", "finished_at", "first_response_due", "resolution_due", "agreement", "outcome_note",
                     "helped_by_id", "merged_into_id", "notified_at", "overdue_notified_at", "created_at", "updated_at"]
     dispute_table = _Table(Dispute, dispute_cols)
     event_table = _Table(DisputeEvent, ["dispute_id", "kind", "from_status", "to_status", "from_point_id", "to_point_id", "actor_id", "at", "note"])
-    parties = _json([{"name": "张三", "phone": "13900000001", "role": ""}, {"name": "李四", "phone": "13900000002", "role": ""}])
-    disputes, events = [], []
+    party_table = _Table(DisputeParty, ["dispute_id", "position", "name", "role", "phone"])
+    disputes, events, parties = [], [], []
     did = _next_id(Dispute)
     for _ in range(round(DISPUTES_PER_YEAR * weeks / 52)):
         point_id, lat, lng = rng.choice(points)
@@ -263,7 +269,7 @@ def _disputes_and_tips(rng, *, weeks: int, now: datetime.datetime) -> dict[str, 
             finished_at = accepted_at + datetime.timedelta(days=rng.uniform(1, 9))
         lat_, lng_ = around(lat, lng)
         row = (
-            did, category, rng.choice(DISPUTE_TITLES), "", parties, "幸福小区", lat_, lng_, point_id, kind, guard,
+            did, category, rng.choice(DISPUTE_TITLES), "", "幸福小区", lat_, lng_, point_id, kind, guard,
             "王五" if kind == "resident" else "", "", None, status,
             rng.choice(["police", "court", "other"]) if status == "escalated" else "",
             _adapt_datetime(reported_at), _dt(accepted_at if status != "reported" else None), _dt(finished_at),
@@ -271,6 +277,7 @@ def _disputes_and_tips(rng, *, weeks: int, now: datetime.datetime) -> dict[str, 
             guard if status == "resolved" else None, None, _adapt_datetime(reported_at), None, created_at, created_at,
         )
         disputes.append(row)
+        parties += [(did, 0, "张三", "applicant", "13900000001"), (did, 1, "李四", "respondent", "13900000002")]
         events.append((did, "reported", "", "reported", None, point_id, None, _adapt_datetime(reported_at), ""))
         if finished_at is not None:
             events.append((did, "transition", "mediating", status, None, None, None, _adapt_datetime(finished_at), ""))
@@ -315,6 +322,7 @@ def _disputes_and_tips(rng, *, weeks: int, now: datetime.datetime) -> dict[str, 
     counts = {"disputes": dispute_table.insert(disputes)}
     counts["dispute history rows"] = _history(Dispute, dispute_table, disputes, now)
     counts["dispute events"] = event_table.insert(events)
+    counts["dispute parties"] = party_table.insert(parties)
     counts["tips"] = tip_table.insert(tips)
     counts["tip history rows"] = _history(Tip, tip_table, tips, now)
     return counts

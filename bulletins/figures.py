@@ -3,31 +3,31 @@ part against the week before. A fixed number of queries whatever the data size (
 import datetime
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bulletins.models import CaseFigure
 from config.dates import iso_week_label
-from disputes.figures import dispute_week_figures, tip_week_figures
-from rewards.figures import rewards_week_figures, top_guards
-from training.figures import certificate_figures, exam_week_figures, training_week_figures
+from config.activity import ACTIVITY_FIELDS
+from disputes.figures import dispute_weeks_figures, tip_activity_figures, tip_weeks_figures
+from rewards.figures import reward_rounds_week_figures, rewards_weeks_figures, top_guards
+from training.figures import certificate_figures_on, exam_by_compound_figures, exam_weeks_figures, training_weeks_figures
 from liaison_points.models import Township
-from patrol.figures import inspection_week_figures, patrol_week_figures, roll_call_week_figures
+from patrol.figures import inspection_weeks_figures, patrol_activity_figures, patrol_weeks_figures, roll_call_weeks_figures
 
 FIGURES_VERSION = 1
 
 
 def case_figures(*, monday: datetime.date) -> dict:
-    """Preventable cases by township for the week and the week before. Two queries."""
+    """Preventable cases by township for the week and the week before. One query."""
     previous = monday - datetime.timedelta(days=7)
-    counts = {
-        (row["township_id"], row["week_start"]): row["n"]
-        for row in CaseFigure.objects.filter(week_start__in=[monday, previous]).values("township_id", "week_start").annotate(n=Sum("count"))
-    }
     rows = []
-    for t in Township.objects.order_by("code").values("id", "name"):
-        now, before = counts.get((t["id"], monday)), counts.get((t["id"], previous))
+    townships = Township.objects.annotate(
+        now=Sum("case_figures__count", filter=Q(case_figures__week_start=monday)),
+        before=Sum("case_figures__count", filter=Q(case_figures__week_start=previous)),
+    ).order_by("code").values("id", "name", "now", "before")
+    for t in townships:
+        now, before = t["now"], t["before"]
         rows.append({
             "township_id": t["id"], "township": t["name"], "count": now, "previous": before,
             "change": (now - before) if now is not None and before is not None else None,
@@ -39,22 +39,44 @@ def case_figures(*, monday: datetime.date) -> dict:
         "reported": sum(1 for r in rows if r["count"] is not None),
     }
 
+def activity_figures(*, monday: datetime.date, patrols: dict | None = None, tips: dict | None = None) -> dict:
+    """The activity counts (issue 13: suspects caught, fugitives assisted, residents helped, "three
+    defences" guidance) of the patrols done and the tips closed in the week, each with the week
+    before and the change. Two queries (one per model, both weeks at once), none when the bulletin
+    passes the sums it already has ({"now": …, "before": …} for patrols and tips)."""
+    patrols = patrols or patrol_activity_figures(monday=monday)
+    tips = tips or tip_activity_figures(monday=monday)
+    rows = []
+    for name in ACTIVITY_FIELDS:
+        now = patrols["now"][name] + tips["now"][name]
+        before = patrols["before"][name] + tips["before"][name]
+        rows.append({
+            "key": name, "patrols": patrols["now"][name], "tips": tips["now"][name], "now": now, "before": before,
+            "change": now - before,
+        })
+    return {"rows": rows, "any": any(r["now"] or r["before"] for r in rows)}
 
-def _week(monday: datetime.date) -> dict:
-    """Every part for one week, except cases (which carry their own comparison)."""
-    sunday = monday + datetime.timedelta(days=6)
-    return {
-        "patrols": patrol_week_figures(monday=monday),
-        "roll_call": roll_call_week_figures(monday=monday),
-        "inspections": inspection_week_figures(monday=monday),
-        "certificates": {**certificate_figures(on=sunday), "exams": exam_week_figures(monday=monday)},
-        "disputes": dispute_week_figures(monday=monday),
-        "tips": tip_week_figures(monday=monday),
-        "training": training_week_figures(monday=monday),
-        "rewards": rewards_week_figures(monday=monday),
-        "top_guards": top_guards(monday=monday, limit=10),
-    }
 
+def _weeks(monday: datetime.date, previous: datetime.date) -> tuple[dict, dict]:
+    """Every part for the week and the week before, except cases (which carry their own
+    comparison): each app's aggregate runs once for both weeks."""
+    mondays = [monday, previous]
+    sundays = [m + datetime.timedelta(days=6) for m in mondays]
+    patrols, roll_call = patrol_weeks_figures(mondays=mondays, activity=True), roll_call_weeks_figures(mondays=mondays)
+    inspections, certificates = inspection_weeks_figures(mondays=mondays), certificate_figures_on(days=sundays)
+    exams, disputes, tips = exam_weeks_figures(mondays=mondays), dispute_weeks_figures(mondays=mondays), tip_weeks_figures(mondays=mondays, activity=True)
+    training, rewards = training_weeks_figures(mondays=mondays), rewards_weeks_figures(mondays=mondays)
+    return tuple({
+        "patrols": patrols[m],
+        "roll_call": roll_call[m],
+        "inspections": inspections[m],
+        "certificates": {**certificates[sunday], "exams": exams[m]},
+        "disputes": disputes[m],
+        "tips": tips[m],
+        "training": training[m],
+        "rewards": rewards[m],
+        "top_guards": top_guards(monday=m, limit=10),
+    } for m, sunday in zip(mondays, sundays))
 
 def _headline(week: dict) -> dict:
     """The few numbers of a week that the bulletin compares with the week before."""
@@ -88,7 +110,8 @@ def _headline(week: dict) -> dict:
 def bulletin_figures(*, monday: datetime.date) -> dict:
     """Everything the bulletin shows for the ISO week starting `monday`, as JSON-ready data."""
     previous = monday - datetime.timedelta(days=7)
-    this_week, last_week = _week(monday), _week(previous)
+    this_week, last_week = _weeks(monday, previous)
+    activity = {part: {"now": this_week[part].pop("activity"), "before": last_week[part].pop("activity")} for part in ("patrols", "tips")}
     now, before = _headline(this_week), _headline(last_week)
     figures = {
         "version": FIGURES_VERSION,
@@ -98,6 +121,9 @@ def bulletin_figures(*, monday: datetime.date) -> dict:
         "previous_week": iso_week_label(previous),
         "cases": case_figures(monday=monday),
         **this_week,
+        "activity": activity_figures(monday=monday, **activity),
+        "exams_by_compound": exam_by_compound_figures(monday=monday),
+        "reward_rounds": reward_rounds_week_figures(monday=monday),
         "headline": {k: {"now": now[k], "before": before[k], "change": _change(now[k], before[k])} for k in now},
     }
     figures["suggestions"] = work_suggestions(figures)
@@ -169,6 +195,8 @@ def manager_copy(figures: dict, *, company_id: int) -> dict:
     certs = figures["certificates"]
     copy["certificates"] = {**certs, "by_company": [c for c in certs["by_company"] if c["company_id"] == company_id]}
     copy["top_guards"] = [g for g in figures["top_guards"] if g["company_id"] == company_id]
+    if "exams_by_compound" in figures:  # bulletins compiled before issue 13 have no such part
+        copy["exams_by_compound"] = [r for r in figures["exams_by_compound"] if r["company_id"] == company_id]
     # Generated suggestions name other companies; a manager gets only the county-wide ones about points.
     own = {c["company"] for c in copy["certificates"]["by_company"]} | {c["company"] for c in copy["roll_call"]["by_company"]}
     others = {c["company"] for c in certs["by_company"]} - own

@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.scoping import scope_for
+from bulletins.action_queue import dashboard_action_queue  # noqa: F401 (a dashboard read, re-exported)
 from bulletins.figures import bulletin_figures
 from bulletins.models import BulletinDelivery, BulletinRecipient, CaseFigure, WeeklyBulletin
+from bulletins.trends import dashboard_trends  # noqa: F401 (a dashboard read, re-exported)
 from config.dates import iso_week_label, parse_iso_week, week_start
 from guards.forms import CertificateState
 from guards.models import Guard, SecurityCompany

@@ -93,7 +93,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",  # unset or blank: the embedded default
+        # Persistent connections (README "Production database and scaling"): a gunicorn sync worker
+        # keeps one, so a request does not pay the PostgreSQL connect (a few ms and a backend fork).
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -330,6 +333,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", *filter(None, [tile_origin(MAP_TILES_URL)])],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "worker-src": [SELF],  # the guard pages' service worker (/sw.js, config/pwa.py)
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

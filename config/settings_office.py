@@ -35,6 +35,14 @@ DISPUTE_FOLLOW_UP_DAYS = [int(d) for d in env_list("DISPUTE_FOLLOW_UP_DAYS", ["7
 DISPUTE_DUPLICATE_METRES = env_int("DISPUTE_DUPLICATE_METRES", 300)
 DISPUTE_DUPLICATE_DAYS = env_int("DISPUTE_DUPLICATE_DAYS", 3)
 TIP_ATTACHMENT_MAX_BYTES = env_int("TIP_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+TIP_THUMBNAIL_PIXELS = env_int("TIP_THUMBNAIL_PIXELS", 320)  # longest side of a photo's thumbnail
+
+# A guard's phone keeps what was done offline and sends it later with its own time (config/offline.py):
+# accepted up to this many hours old (at most IDEMPOTENCY_KEY_TTL_HOURS, so a resend is still
+# recognised) and this many seconds ahead of the server's clock; older than the skew on arrival,
+# the record is marked as arrived late.
+OFFLINE_MAX_AGE_HOURS = env_int("OFFLINE_MAX_AGE_HOURS", 24)
+OFFLINE_CLOCK_SKEW_SECONDS = env_int("OFFLINE_CLOCK_SKEW_SECONDS", 120)
 
 # Guard lifecycle (issue 6).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

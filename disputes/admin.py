@@ -4,7 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin_export import export_csv
-from disputes.models import Dispute, DisputeEvent, DisputeFollowUp, MediationSession, Tip, TipAttachment
+from disputes.models import Dispute, DisputeEvent, DisputeFollowUp, DisputeParty, MediationSession, Tip, TipAttachment
 
 
 class DisputeEventInline(admin.TabularInline):
@@ -13,6 +13,14 @@ class DisputeEventInline(admin.TabularInline):
     can_delete = False
     fields = ["at", "kind", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
+
+
+class DisputePartyInline(admin.TabularInline):
+    """The parties (confidential): exported never, shown to whoever may edit disputes here."""
+
+    model = DisputeParty
+    extra = 0
+    fields = ["position", "name", "role", "phone"]
 
 
 class MediationSessionInline(admin.TabularInline):
@@ -34,14 +42,14 @@ class DisputeAdmin(SimpleHistoryAdmin):
     list_select_related = ["liaison_point"]
     search_fields = ["title", "place"]
     date_hierarchy = "reported_at"
-    raw_id_fields = ["liaison_point", "reporting_guard", "helped_by", "merged_into", "created_by"]
+    raw_id_fields = ["liaison_point", "township", "reporting_guard", "helped_by", "merged_into", "created_by"]
     readonly_fields = [
         "status", "accepted_at", "finished_at", "merged_into", "notified_at", "overdue_notified_at", "created_at", "updated_at",
     ]
-    inlines = [MediationSessionInline, DisputeFollowUpInline, DisputeEventInline]
+    inlines = [DisputePartyInline, MediationSessionInline, DisputeFollowUpInline, DisputeEventInline]
     actions = [export_csv]
     # Exported files travel: parties and reporter stay out of them.
-    export_exclude = ("parties", "reporter_name", "reporter_phone", "description")
+    export_exclude = ("reporter_name", "reporter_phone", "description")
 
 
 class TipAttachmentInline(admin.TabularInline):
@@ -54,7 +62,10 @@ class TipAttachmentInline(admin.TabularInline):
 
 @admin.register(Tip)
 class TipAdmin(SimpleHistoryAdmin):
-    list_display = ["id", "kind", "place", "status", "outcome", "liaison_point", "received_at"]
+    list_display = [
+        "id", "kind", "place", "status", "outcome", "liaison_point", "received_at",
+        "suspects_caught", "fugitives_assisted", "residents_helped", "three_defences_guided",
+    ]
     list_filter = ["status", "kind", "outcome", "source_kind", "liaison_point__township"]
     list_select_related = ["liaison_point"]
     search_fields = ["place", "case_number"]

@@ -20,6 +20,7 @@ from disputes.models import (
     Dispute,
     DisputeEvent,
     DisputeFollowUp,
+    DisputeParty,
     MediationSession,
     Tip,
 )
@@ -83,7 +84,7 @@ def seed_disputes(*, seed: int, now: datetime.datetime | None = None) -> dict[st
         guards_by_point[g.liaison_point_id].append(g.pk)
     rules = dict(PointRule.objects.filter(active=True).values_list("kind", "points"))
 
-    disputes, plans = [], []  # plans[i]: (final status, accepted_at, mediating_at, finished_at, sessions, helper)
+    disputes, plans, party_lists = [], [], []  # plans[i]: (final status, accepted_at, mediating_at, finished_at, sessions, helper)
     for i in range(MEDIATED + OPEN):
         point = rng.choice(points)
         category = _weighted(rng, CATEGORY_WEIGHTS)
@@ -106,10 +107,11 @@ def seed_disputes(*, seed: int, now: datetime.datetime | None = None) -> dict[st
         else:
             status = rng.choices(["resolved", "closed", "escalated"], weights=[78, 9, 13])[0]
         finished_at = accepted_at + datetime.timedelta(days=rng.uniform(1, 9)) if not is_open else None
+        title = rng.choice(TITLES[category])
+        party_lists.append([(person_name(rng), f"139{rng.randint(0, 99_999_999):08d}") for _ in range(rng.choice([2, 2, 3]))])
         disputes.append(Dispute(
-            category=category, title=rng.choice(TITLES[category]),
+            category=category, title=title,
             description="经联勤点了解，双方因琐事发生争执，需进一步调处。",
-            parties=[{"name": person_name(rng), "phone": f"139{rng.randint(0, 99_999_999):08d}", "role": ""} for _ in range(rng.choice([2, 2, 3]))],
             place=f"{point.township.name}{rng.choice(['幸福', '和平', '新华', '东方', '阳光'])}小区{rng.randint(1, 20)}栋",
             latitude=lat, longitude=lng, liaison_point=point, reported_by_kind=kind, reporting_guard_id=reporter_guard,
             reporter_name=person_name(rng) if kind == "resident" else "",
@@ -123,6 +125,12 @@ def seed_disputes(*, seed: int, now: datetime.datetime | None = None) -> dict[st
         ))
         plans.append(point)
     Dispute.objects.bulk_create(disputes, batch_size=_BATCH)
+    roles = ["applicant", "respondent", "witness"]
+    DisputeParty.objects.bulk_create(
+        [DisputeParty(dispute=d, position=i, name=name, phone=phone, role=roles[i]) for d, rows in zip(disputes, party_lists)
+         for i, (name, phone) in enumerate(rows)],
+        batch_size=_BATCH,
+    )
 
     events, sessions, follow_ups, entries = [], [], [], []
     for d, point in zip(disputes, plans):

@@ -31,10 +31,13 @@ class DisputeFilter(_DateRange):
     township = IdFilter(field_name="liaison_point__township_id")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     open = django_filters.BooleanFilter(method="filter_open")
+    needs_position = django_filters.BooleanFilter(
+        field_name="latitude", lookup_expr="isnull", label="needs_position (taken by township or address: position to be added)",
+    )
 
     class Meta:
         model = Dispute
-        fields = ["status", "category", "point", "township", "overdue", "open"]
+        fields = ["status", "category", "point", "township", "overdue", "open", "needs_position"]
 
     def filter_overdue(self, qs, name, value):
         q = overdue_q(timezone.now())

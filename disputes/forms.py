@@ -2,9 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config import form_fields
+from config.activity import ACTIVITY_FIELDS, ACTIVITY_LABELS, ACTIVITY_MAX
 
 from disputes.attachments import ACCEPT_ATTR
-from disputes.models import Dispute, DisputeCategory, MediationSession, Tip
+from disputes.models import Dispute, DisputeCategory, DisputeParty, MediationSession, Tip
+from disputes.parties import CN_PHONE, MAX_PARTIES, party_phone_validator
 from liaison_points.models import LiaisonPoint
 from liaison_points.selectors import township_list
 
@@ -33,19 +35,35 @@ class MultipleFileField(forms.FileField):
         return [f for f in files if f]
 
 
-def parse_parties(text: str) -> list[dict]:
-    """One party per line: "name, phone, role" (phone and role optional; Chinese commas too)."""
+def parties_from_lines(text: str) -> list[dict]:
+    """One party per line (the tip's "start a dispute" box): the line is the name or description;
+    a Chinese phone number after the last comma is its phone. Nothing else is parsed."""
     parties = []
     for line in (text or "").splitlines():
-        parts = [p.strip() for p in line.replace("，", ",").split(",")]
-        if not parts or not parts[0]:
+        line = line.strip()
+        if not line:
             continue
-        parties.append({"name": parts[0], "phone": parts[1] if len(parts) > 1 else "", "role": parts[2] if len(parts) > 2 else ""})
+        head, _sep, tail = line.replace("，", ",").rpartition(",")
+        if head and CN_PHONE.match(tail.strip()):
+            parties.append({"name": line[: len(head)].strip(), "phone": tail.strip()})
+        else:
+            parties.append({"name": line})
     return parties
 
 
-def format_parties(parties) -> str:
-    return "\n".join(", ".join(x for x in (p.get("name", ""), p.get("phone", ""), p.get("role", "")) if x) for p in parties or [])
+class PartyForm(forms.Form):
+    """One party row. A blank row (the spare ones) is skipped."""
+
+    name = forms.CharField(label=_("Name or description"), max_length=100)
+    role = forms.ChoiceField(label=_("Role"), choices=DisputeParty.Role.choices, initial=DisputeParty.Role.PARTY)
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=32, required=False, validators=[party_phone_validator],
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+
+    def has_changed(self):  # the role alone (pre-selected) does not make a row
+        return bool((self.data.get(self.add_prefix("name")) or "").strip() or (self.data.get(self.add_prefix("phone")) or "").strip())
+
+
+PartyFormSet = forms.formset_factory(PartyForm, extra=3, max_num=MAX_PARTIES, validate_max=True, absolute_max=MAX_PARTIES + 10)
 
 
 class _DisputeBase(forms.Form):
@@ -54,16 +72,29 @@ class _DisputeBase(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=200, help_text=_("Address or a landmark."))
     latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False, widget=forms.NumberInput(attrs=_COORD))
     longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False, widget=forms.NumberInput(attrs=_COORD))
-    parties_text = forms.CharField(
-        label=_("Parties"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: name, phone, role. Seen by officers only."),
-    )
+    # Not shown as an input: carries the errors about the parties as a whole (none named, too many),
+    # shown beside the party rows (self.parties_formset, one PartyForm per row).
+    parties = forms.CharField(required=False, widget=forms.HiddenInput, label=_("Parties"))
     description = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["parties"] = parse_parties(data.pop("parties_text", ""))
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.parties_formset = PartyFormSet(data, prefix="parties")
+
+    def clean(self):
+        data = super().clean()
+        if not self.parties_formset.is_valid():
+            errors = self.parties_formset.non_form_errors()
+            self.add_error("parties", list(errors) or _("Correct the party rows marked below."))
+            return data
+        rows = [row.cleaned_data for row in self.parties_formset.forms if row.has_changed() and row.cleaned_data]
+        if not rows:
+            self.add_error("parties", _("Name at least one party (a name or a description such as 摊主张某（男，约50岁）)."))
+        data["parties"] = [{"name": r["name"], "role": r["role"], "phone": r.get("phone", "")} for r in rows]
         return data
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
 
 
 class DisputeForm(_DisputeBase):
@@ -74,6 +105,11 @@ class DisputeForm(_DisputeBase):
     )
     reporter_name = forms.CharField(label=_("Resident's name"), max_length=64, required=False)
     reporter_phone = forms.CharField(label=_("Resident's phone"), max_length=32, required=False)
+    township = forms.ModelChoiceField(
+        label=_("Township"), queryset=township_list(), required=False, empty_label=_("— from the address —"),
+        help_text=_("When the caller gives no map position: the dispute goes to this township's liaison point and is marked "
+                    "\"position to be added\"."),
+    )
 
 
 class GuardDisputeForm(_DisputeBase):
@@ -123,6 +159,8 @@ class DisputeFilterForm(_FilterForm):
     township = forms.ModelChoiceField(label=_("Township"), queryset=township_list(), required=False, empty_label=_("All townships"))
     point = forms.ModelChoiceField(label=_("Liaison point"), queryset=LiaisonPoint.objects.order_by("code"), required=False, empty_label=_("All points"))
     overdue = forms.ChoiceField(label=_("Overdue"), required=False, choices=YES_NO)
+    due = forms.ChoiceField(label=_("Due"), required=False, choices=[("", _("Any")), ("today", _("Due today or overdue"))])
+    needs_position = forms.ChoiceField(label=_("Position to be added"), required=False, choices=YES_NO)
 
 
 class TipFilterForm(_FilterForm):
@@ -137,6 +175,10 @@ class TipFilterForm(_FilterForm):
 
 
 # --- small forms behind the action buttons of the detail pages ---------------------------------
+
+
+def _activity_count(name: str) -> forms.IntegerField:
+    return forms.IntegerField(label=ACTIVITY_LABELS[name], min_value=0, max_value=ACTIVITY_MAX, initial=0, required=False)
 
 
 class NoteForm(forms.Form):
@@ -175,6 +217,11 @@ class SessionForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PositionForm(forms.Form):
+    latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, widget=forms.NumberInput(attrs=_COORD))
+    longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, widget=forms.NumberInput(attrs=_COORD))
+
+
 class FollowUpForm(NoteForm):
     follow_up = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
 
@@ -182,6 +229,17 @@ class FollowUpForm(NoteForm):
 class TipCloseForm(NoteForm):
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=Tip.Outcome.choices)
     case_number = forms.CharField(label=_("Case number"), max_length=40, required=False)
+    suspects_caught = _activity_count("suspects_caught")
+    fugitives_assisted = _activity_count("fugitives_assisted")
+    residents_helped = _activity_count("residents_helped")
+    three_defences_guided = _activity_count("three_defences_guided")
+
+    def clean(self):
+        data = super().clean()
+        for name in ACTIVITY_FIELDS:
+            if name in data:
+                data[name] = data[name] or 0
+        return data
 
 
 class RectificationForm(forms.Form):
@@ -198,7 +256,10 @@ class LinkDisputeForm(forms.Form):
 class StartDisputeForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=DisputeCategory.choices)
     title = forms.CharField(label=_("Summary"), max_length=120)
-    parties_text = forms.CharField(label=_("Parties"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line: name, phone, role."))
+    parties_text = forms.CharField(
+        label=_("Parties"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: a name or a description, then a comma and the phone if known."),
+    )
 
 
 class AttachmentForm(forms.Form):

@@ -13,10 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.activity import ActivityCounts
+from config.offline import is_late
+from disputes.parties import DisputeParty  # noqa: F401  (a model of this app, in its own module)
 from disputes.storage import private_storage
 from guards.models import Guard
 from liaison_points.geo import latitude_validators, longitude_validators
-from liaison_points.models import LiaisonPoint
+from liaison_points.models import LiaisonPoint, Township
 
 
 def _private_storage():
@@ -61,11 +64,11 @@ class Dispute(models.Model):
     category = models.CharField(_("category"), max_length=16, choices=DisputeCategory.choices)
     title = models.CharField(_("summary"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    # Confidential: names and phones of the parties. Officers only (never managers, never other guards).
-    parties = models.JSONField(_("parties"), default=list, blank=True)
     place = models.CharField(_("place"), max_length=200)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, validators=latitude_validators)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, validators=longitude_validators)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=latitude_validators)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=longitude_validators)
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, null=True, blank=True, related_name="disputes", verbose_name=_("township"),
+                                 help_text=_("Where the caller said it is, when no map position was given."))
     liaison_point = models.ForeignKey(
         LiaisonPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="disputes", verbose_name=_("liaison point")
     )
@@ -139,6 +142,8 @@ class Dispute(models.Model):
                 condition=~models.Q(status="merged") | models.Q(merged_into__isnull=False),
                 name="dispute_merged_has_target",
             ),
+            models.CheckConstraint(condition=models.Q(latitude__isnull=True, longitude__isnull=True) | models.Q(latitude__isnull=False, longitude__isnull=False),
+                                   name="dispute_position_both_or_none"),
             models.CheckConstraint(
                 condition=~models.Q(reported_by_kind="guard") | models.Q(reporting_guard__isnull=False),
                 name="dispute_guard_report_has_guard",
@@ -147,6 +152,11 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
+
+    @property
+    def sent_late_at(self):
+        """When it reached the office, if the guard's phone kept it offline and sent it later."""
+        return self.created_at if is_late(self.reported_at, self.created_at) else None
 
     @property
     def is_open(self) -> bool:
@@ -165,6 +175,11 @@ class Dispute(models.Model):
     @property
     def is_overdue(self) -> bool:
         return bool(self.overdue_kind())
+
+    # Taken from an address or a township: the map position is to be added. The parties (confidential,
+    # officers only) are DisputeParty rows, `party_rows`: prefetch them to read `parties` of many.
+    needs_position = property(lambda self: self.latitude is None)
+    parties = property(lambda self: [p.as_dict() for p in self.party_rows.all()])
 
 
 class DisputeEvent(models.Model):
@@ -242,7 +257,7 @@ class DisputeFollowUp(models.Model):
         indexes = [models.Index(fields=["due_on"], name="follow_up_due", condition=models.Q(done_at__isnull=True))]
 
 
-class Tip(models.Model):
+class Tip(ActivityCounts):
     class Kind(models.TextChoices):
         CASE_LEAD = "case_lead", _("Case lead")
         HAZARD = "hazard", _("Risk hazard")
@@ -345,6 +360,11 @@ class Tip(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()}"
+
+    @property
+    def sent_late_at(self):
+        """When it reached the office, if the guard's phone kept it offline and sent it later."""
+        return self.created_at if is_late(self.received_at, self.created_at) else None
 
     @property
     def is_open(self) -> bool:

@@ -30,6 +30,12 @@ def overdue_q(now: datetime.datetime | None = None) -> Q:
     )
 
 
+def due_by_q(until: datetime.datetime, now: datetime.datetime | None = None) -> Q:
+    """Open disputes overdue at `now` or whose resolution falls due before `until` (the dashboard's
+    "due today or overdue", with `until` the end of today)."""
+    return overdue_q(now) | Q(status__in=Dispute.OPEN_STATUSES, resolution_due__lt=until)
+
+
 def dispute_list_visible_to(*, user) -> QuerySet[Dispute]:
     qs = Dispute.objects.select_related("liaison_point__township", "reporting_guard", "helped_by")
     return scope_for(user).apply(qs, guard="reporting_guard_id")
@@ -162,15 +168,17 @@ def reports_for_guard(*, user, now: datetime.datetime, size: int) -> dict:
     """A guard's own latest disputes and tips."""
     return {
         "disputes": disputes_with_overdue(dispute_list_visible_to(user=user)[:size], now=now),
-        "tips": list(tip_list_visible_to(user=user)[:size]),
+        "tips": list(tip_list_visible_to(user=user).prefetch_related("attachments")[:size]),  # their photos' thumbnails
     }
 
 
 def dispute_list_search(
-    *, user, q: str = "", status: str = "", category: str = "", township=None, point=None, overdue: str = ""
+    *, user, q: str = "", status: str = "", category: str = "", township=None, point=None, overdue: str = "",
+    needs_position: str = "", due: str = "",
 ) -> QuerySet[Dispute]:
     """The officer's dispute list: words in summary or place, status ('open' for any open one),
-    category, township, liaison point, overdue ('yes' / 'no'); empty criteria do not filter."""
+    category, township, liaison point, overdue ('yes' / 'no'), position to be added ('yes' / 'no');
+    empty criteria do not filter."""
     qs = dispute_list_visible_to(user=user)
     if q:
         term = q.strip()
@@ -182,7 +190,17 @@ def dispute_list_search(
     if overdue:
         q_overdue = overdue_q(timezone.now())
         qs = qs.filter(q_overdue) if overdue == "yes" else qs.exclude(q_overdue)
+    if needs_position:
+        qs = qs.filter(latitude__isnull=needs_position == "yes")
+    if due == "today":
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        qs = qs.filter(due_by_q(timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))))
     return qs
+
+
+def dispute_parties(*, dispute: Dispute) -> list:
+    """The party rows of one dispute, in the order they were entered (officers only)."""
+    return list(dispute.party_rows.all())
 
 
 def _in_status(qs: QuerySet, status: str, *, open_statuses) -> QuerySet:

@@ -17,4 +17,5 @@ urlpatterns = [
     path("tips/<int:pk>/", views.tip_detail, name="tip-detail"),
     path("tips/<int:pk>/do/<slug:name>/", views.tip_action, name="tip-action"),
     path("tips/attachments/<int:pk>/", views.tip_attachment, name="tip-attachment"),
+    path("tips/attachments/<int:pk>/thumbnail/", views.tip_attachment_thumbnail, name="tip-attachment-thumbnail"),
 ]

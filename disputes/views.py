@@ -5,7 +5,6 @@ everywhere here; a guard reaches only what they reported (404 otherwise).
 Reads go through disputes.selectors, writes through disputes.services; a service's refusal becomes
 what the person sees through config.forms.attempt."""
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,20 +16,27 @@ from django.views.decorators.http import require_POST
 from accounts.audit import AuditEvent, audit_record
 from accounts.permissions import role_required
 from accounts.scoping import scope_for
+from config.exports import CHUNK, export_file, export_format, export_refused
 from config.forms import attempt
+from config.offline import FIELD as RECORDED_AT
+from config.offline import from_outbox, outbox_answer, recorded_at_parse
+from disputes import actions
 from disputes import forms as f
 from disputes import services
+from disputes.exports import dispute_columns
 from disputes.models import Dispute, Tip
+from disputes.storage import private_storage
+from disputes.thumbnails import attachment_thumbnail
 from disputes.selectors import (
     dispute_follow_ups,
     dispute_list_search,
     dispute_list_visible_to,
+    dispute_parties,
     dispute_possible_duplicates,
     dispute_sessions,
     dispute_timeline,
     dispute_tips,
     disputes_with_overdue,
-    helping_guard_get,
     queue_for_officer,
     reports_for_guard,
     tip_attachment_get_visible_to,
@@ -73,6 +79,11 @@ def my_reports(request):
 @role_required("officer")
 def dispute_list(request):
     filters = f.DisputeFilterForm(request.GET or None)
+    if fmt := export_format(request):  # the same rows as the page, every page of them
+        if filters.is_bound and not filters.is_valid():
+            return export_refused(filters)
+        rows = dispute_list_search(user=request.user, **filters.criteria()).iterator(chunk_size=CHUNK)
+        return export_file(rows=rows, columns=dispute_columns(now=timezone.now()), fmt=fmt, name="disputes")
     page = _page(request, dispute_list_search(user=request.user, **filters.criteria()))
     page.object_list = disputes_with_overdue(page.object_list, now=timezone.now())
     return render(request, "disputes/dispute_list.html", {"filters": filters, "page": page})
@@ -93,29 +104,43 @@ def _sent(name: str, pk: int, draft_key: str):
     return redirect(f"{reverse(name, args=[pk])}?sent={draft_key}")
 
 
-def _report_form(request, form_class, template, *, heading, draft_key, report, saved, detail):
+def _recorded(request, when: str | None) -> dict:
+    """The guard's phone pages: the time the phone recorded the report (sent later from its outbox)
+    becomes the report's own time (`when`, a service argument). Raises ValidationError."""
+    at = recorded_at_parse(request.POST.get(RECORDED_AT)) if when else None
+    return {when: at} if at else {}
+
+
+def _report_form(request, form_class, template, *, heading, draft_key, report, saved, detail, when=None):
     """A report form: `report` (a service) records the item, `saved(item)` says so, the browser goes
-    to the `detail` page. A failed submit re-renders the bound form: nothing typed is lost."""
+    to the `detail` page. A failed submit re-renders the bound form: nothing typed is lost. The
+    phone's outbox (config/offline.py) gets the same answers in JSON."""
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        ok, item = attempt(request, lambda: report(by=request.user, **form.service_kwargs()), form=form)
+        ok, item = attempt(request, lambda: report(by=request.user, **form.service_kwargs(), **_recorded(request, when)), form=form)
         if ok:
             messages.success(request, saved(item))
+            if from_outbox(request):
+                return outbox_answer(request, ok=True, url=reverse(detail, args=[item.pk]))
             return _sent(detail, item.pk, draft_key)
+    if request.method == "POST" and from_outbox(request):
+        return outbox_answer(request, ok=False, errors=form.errors)
     return render(request, template, {"form": form, "heading": heading})
 
 
-def _dispute_form(request, form_class, template, *, heading, draft_key):
+def _dispute_form(request, form_class, template, *, heading, draft_key, phone=False):
     return _report_form(
         request, form_class, template, heading=heading, draft_key=draft_key, report=services.dispute_report,
+        when="reported_at" if phone else None,
         saved=lambda d: _("Dispute #%(id)s saved and sent to %(point)s.") % {"id": d.pk, "point": d.liaison_point or "—"},
         detail="disputes:dispute-detail",
     )
 
 
-def _tip_form(request, form_class, template, *, heading, draft_key):
+def _tip_form(request, form_class, template, *, heading, draft_key, phone=False):
     return _report_form(
         request, form_class, template, heading=heading, draft_key=draft_key, report=services.tip_report,
+        when="received_at" if phone else None,
         saved=lambda t: _("Tip #%(id)s received. Thank you.") % {"id": t.pk}, detail="disputes:tip-detail",
     )
 
@@ -127,7 +152,7 @@ def dispute_create(request):
 
 @role_required("guard")
 def dispute_report(request):
-    return _dispute_form(request, f.GuardDisputeForm, "disputes/guard_dispute_form.html", heading=_("Report a dispute"), draft_key="dispute-report")
+    return _dispute_form(request, f.GuardDisputeForm, "disputes/guard_dispute_form.html", heading=_("Report a dispute"), draft_key="dispute-report", phone=True)
 
 
 @role_required("officer")
@@ -137,112 +162,7 @@ def tip_create(request):
 
 @role_required("guard")
 def tip_report(request):
-    return _tip_form(request, f.GuardTipForm, "disputes/guard_tip_form.html", heading=_("Report a tip"), draft_key="tip-report")
-
-
-# --- action buttons of the detail pages ------------------------------------------------------------
-
-
-def _valid(form_class, request) -> dict:
-    form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        raise ValidationError({name: [str(e) for e in errs] for name, errs in form.errors.items()})
-    return form.cleaned_data
-
-
-def _perform(request, actions: dict, name: str, item):
-    """Run the button `name` on `item`: check its small form, call its service. A refusal (an invalid
-    form included) becomes a message through `attempt`. Returns attempt's (ok, result)."""
-    if name not in actions:
-        raise Http404
-    form_class, call = actions[name]
-    return attempt(request, lambda: call(request, item, _valid(form_class, request)))
-
-
-def _dispute_transition(to: str):
-    def call(request, dispute, data):
-        services.dispute_transition(
-            dispute=dispute, to=to, by=request.user, note=data.get("note", ""), escalated_to=data.get("escalated_to", ""),
-            agreement=data.get("agreement", ""), helped_by=helping_guard_get(pk=data.get("helped_by")),
-        )
-
-    return call
-
-
-def _dispute_reopen(request, dispute, data):
-    services.dispute_reopen(dispute=dispute, by=request.user, reason=data["reason"])
-
-
-def _dispute_reassign(request, dispute, data):
-    services.dispute_reassign(dispute=dispute, point=data["liaison_point"], by=request.user, reason=data["reason"])
-
-
-def _dispute_merge(request, dispute, data) -> Dispute:
-    into = get_object_or_404(dispute_list_visible_to(user=request.user), pk=data["into"])
-    return services.dispute_merge(duplicate=dispute, into=into, by=request.user, note=data["note"])
-
-
-def _session_add(request, dispute, data):
-    services.mediation_session_add(dispute=dispute, by=request.user, **data)
-
-
-def _follow_up_record(request, dispute, data):
-    follow_up = get_object_or_404(dispute_follow_ups(dispute=dispute), pk=data["follow_up"])
-    services.follow_up_record(follow_up=follow_up, by=request.user, note=data["note"])
-
-
-# name → (form, call(request, dispute, cleaned data) → the dispute to show next, None for this one)
-_DISPUTE_ACTIONS = {
-    "accept": (f.NoteForm, _dispute_transition(Dispute.Status.ACCEPTED)),
-    "mediate": (f.NoteForm, _dispute_transition(Dispute.Status.MEDIATING)),
-    "resolve": (f.ResolveForm, _dispute_transition(Dispute.Status.RESOLVED)),
-    "escalate": (f.EscalateForm, _dispute_transition(Dispute.Status.ESCALATED)),
-    "close": (f.NoteForm, _dispute_transition(Dispute.Status.CLOSED)),
-    "reopen": (f.ReasonForm, _dispute_reopen),
-    "reassign": (f.ReassignForm, _dispute_reassign),
-    "merge": (f.MergeForm, _dispute_merge),
-    "session": (f.SessionForm, _session_add),
-    "follow-up": (f.FollowUpForm, _follow_up_record),
-}
-
-
-def _tip_transition(to: str):
-    def call(request, tip, data):
-        services.tip_transition(tip=tip, to=to, by=request.user, **data)
-
-    return call
-
-
-def _tip_rectification(request, tip, data):
-    services.tip_set_rectification(tip=tip, by=request.user, **data)
-
-
-def _tip_link(request, tip, data):
-    dispute = get_object_or_404(dispute_list_visible_to(user=request.user), pk=data["dispute"])
-    services.tip_link_dispute(tip=tip, dispute=dispute, by=request.user)
-
-
-def _tip_start_dispute(request, tip, data) -> Dispute:
-    return services.tip_start_dispute(
-        tip=tip, by=request.user, category=data["category"], title=data["title"], parties=f.parse_parties(data["parties_text"])
-    )
-
-
-def _tip_attachment_add(request, tip, data):
-    services.tip_attachment_add(tip=tip, upload=data["file"], by=request.user)
-
-
-# name → (form, call(request, tip, cleaned data) → a dispute opened from the tip, else None)
-_TIP_ACTIONS = {
-    "verify": (f.NoteForm, _tip_transition(Tip.Status.VERIFIED)),
-    "act": (f.NoteForm, _tip_transition(Tip.Status.ACTED)),
-    "close": (f.TipCloseForm, _tip_transition(Tip.Status.CLOSED)),
-    "unfounded": (f.NoteForm, _tip_transition(Tip.Status.UNFOUNDED)),
-    "rectification": (f.RectificationForm, _tip_rectification),
-    "link": (f.LinkDisputeForm, _tip_link),
-    "start-dispute": (f.StartDisputeForm, _tip_start_dispute),
-    "attachment": (f.AttachmentForm, _tip_attachment_add),
-}
+    return _tip_form(request, f.GuardTipForm, "disputes/guard_tip_form.html", heading=_("Report a tip"), draft_key="tip-report", phone=True)
 
 
 # --- disputes ----------------------------------------------------------------------------------
@@ -251,42 +171,54 @@ _TIP_ACTIONS = {
 @role_required("officer", "guard")
 def dispute_detail(request, pk):
     dispute = get_object_or_404(dispute_list_visible_to(user=request.user), pk=pk)
+    if not scope_for(request.user).is_officer:
+        dispute.overdue = dispute.overdue_kind(timezone.now())
+        return render(request, "disputes/dispute_detail_guard.html", {"dispute": dispute, "markers": _dispute_markers(dispute, with_point=False)})
+    return _dispute_page(request, dispute)
+
+
+def _dispute_markers(dispute: Dispute, *, with_point: bool) -> list[dict]:
+    markers = [_pick_marker(dispute)] if dispute.latitude is not None else []
+    point = dispute.liaison_point
+    if with_point and point is not None:
+        markers.append({"lat": float(point.latitude), "lng": float(point.longitude), "label": point.name, "kind": point.kind, "active": point.active})
+    return markers
+
+
+def _dispute_page(request, dispute: Dispute, *, bound=None, status: int = 200):
+    """The officer's page of a dispute; `bound` = (action name, its refused form) shows that form as
+    it was typed with its errors (status 400)."""
     now = timezone.now()
     dispute.overdue = dispute.overdue_kind(now)
-    markers = [_pick_marker(dispute)]
-    if not scope_for(request.user).is_officer:
-        return render(request, "disputes/dispute_detail_guard.html", {"dispute": dispute, "markers": markers})
-    point = dispute.liaison_point
-    if point is not None:
-        markers.append({"lat": float(point.latitude), "lng": float(point.longitude), "label": point.name, "kind": point.kind, "active": point.active})
     context = {
         "dispute": dispute,
-        "markers": markers,
+        "parties": dispute_parties(dispute=dispute),
+        "markers": _dispute_markers(dispute, with_point=True),
         "timeline": list(dispute_timeline(dispute=dispute)),
         "sessions": list(dispute_sessions(dispute=dispute)),
         "follow_ups": list(dispute_follow_ups(dispute=dispute)),
         "tips": dispute_tips(dispute=dispute),
         "duplicates": dispute_possible_duplicates(latitude=dispute.latitude, longitude=dispute.longitude, at=dispute.reported_at, exclude_id=dispute.pk)
-        if dispute.is_open else [],
+        if dispute.is_open and dispute.latitude is not None else [],
         "allowed": DISPUTE_TRANSITIONS.get(dispute.status, ()),
         "can_reopen": dispute.status in Dispute.FINISHED_STATUSES,
-        "forms": {
-            "note": f.NoteForm(), "resolve": f.ResolveForm(), "escalate": f.EscalateForm(), "reason": f.ReasonForm(),
-            "reassign": f.ReassignForm(), "merge": f.MergeForm(), "session": f.SessionForm(initial={"held_at": timezone.localtime(now)}),
-        },
+        "forms": actions.dispute_forms(dispute, bound=bound),
+        "refused": bound[0] if bound else "",
     }
     audit_record(request=request, kind=AuditEvent.Kind.VIEW_CONFIDENTIAL, obj=dispute, detail={"field": "parties"})
-    return render(request, "disputes/dispute_detail.html", context)
+    return render(request, "disputes/dispute_detail.html", context, status=status)
 
 
 @require_POST
 @role_required("officer")
 def dispute_action(request, pk, name):
     dispute = get_object_or_404(dispute_list_visible_to(user=request.user), pk=pk)
-    ok, shown = _perform(request, _DISPUTE_ACTIONS, name, dispute)
+    ok, shown, form = actions.perform(request, actions.DISPUTE_ACTIONS, name, dispute)
+    if not ok:
+        dispute = get_object_or_404(dispute_list_visible_to(user=request.user), pk=pk)
+        return _dispute_page(request, dispute, bound=(name, form), status=400)
     target = (shown or dispute).pk
-    if ok:
-        messages.success(request, _("Dispute #%(id)s updated.") % {"id": target})
+    messages.success(request, _("Dispute #%(id)s updated.") % {"id": target})
     return redirect("disputes:dispute-detail", pk=target)
 
 
@@ -296,38 +228,37 @@ def dispute_action(request, pk, name):
 @role_required("officer", "guard")
 def tip_detail(request, pk):
     tip = get_object_or_404(tip_list_visible_to(user=request.user), pk=pk)
-    attachments = list(tip_attachments(tip=tip))
-    markers = [_pick_marker(tip)] if tip.latitude is not None else []
     if not scope_for(request.user).is_officer:
-        return render(request, "disputes/tip_detail_guard.html", {"tip": tip, "attachments": attachments, "markers": markers})
+        markers = [_pick_marker(tip)] if tip.latitude is not None else []
+        return render(request, "disputes/tip_detail_guard.html", {"tip": tip, "attachments": list(tip_attachments(tip=tip)), "markers": markers})
+    return _tip_page(request, tip)
+
+
+def _tip_page(request, tip: Tip, *, bound=None, status: int = 200):
     context = {
         "tip": tip,
-        "attachments": attachments,
-        "markers": markers,
+        "attachments": list(tip_attachments(tip=tip)),
+        "markers": [_pick_marker(tip)] if tip.latitude is not None else [],
         "history": tip_history(tip=tip),
         "allowed": TIP_TRANSITIONS.get(tip.status, ()),
-        "forms": {
-            "note": f.NoteForm(), "close": f.TipCloseForm(initial={"outcome": tip.outcome, "case_number": tip.case_number}),
-            "rectification": f.RectificationForm(initial={
-                "rectification_by": tip.rectification_by, "rectification_due": tip.rectification_due, "rectified": tip.rectified_at is not None,
-            }),
-            "link": f.LinkDisputeForm(), "start": f.StartDisputeForm(initial={"title": tip.place}), "attachment": f.AttachmentForm(),
-        },
+        "forms": actions.tip_forms(tip, bound=bound),
     }
     audit_record(request=request, kind=AuditEvent.Kind.VIEW_CONFIDENTIAL, obj=tip, detail={"field": "source"})
-    return render(request, "disputes/tip_detail.html", context)
+    return render(request, "disputes/tip_detail.html", context, status=status)
 
 
 @require_POST
 @role_required("officer")
 def tip_action(request, pk, name):
     tip = get_object_or_404(tip_list_visible_to(user=request.user), pk=pk)
-    ok, opened = _perform(request, _TIP_ACTIONS, name, tip)
-    if ok and opened is not None:
+    ok, opened, form = actions.perform(request, actions.TIP_ACTIONS, name, tip)
+    if not ok:
+        tip = get_object_or_404(tip_list_visible_to(user=request.user), pk=pk)
+        return _tip_page(request, tip, bound=(name, form), status=400)
+    if opened is not None:
         messages.success(request, _("Dispute #%(id)s opened from this tip.") % {"id": opened.pk})
         return redirect("disputes:dispute-detail", pk=opened.pk)
-    if ok:
-        messages.success(request, _("Tip #%(id)s updated.") % {"id": tip.pk})
+    messages.success(request, _("Tip #%(id)s updated.") % {"id": tip.pk})
     return redirect("disputes:tip-detail", pk=tip.pk)
 
 
@@ -345,4 +276,17 @@ def tip_attachment(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'"
+    return response
+
+
+@role_required("officer", "guard")
+def tip_attachment_thumbnail(request, pk):
+    """A photo's thumbnail, to the same people as the photo (disputes/thumbnails.py)."""
+    attachment = tip_attachment_get_visible_to(user=request.user, pk=pk)
+    name = attachment_thumbnail(attachment) if attachment is not None else None
+    if name is None:
+        raise Http404
+    response = FileResponse(private_storage.open(name, "rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=86400"
     return response

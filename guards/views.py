@@ -18,7 +18,9 @@ from django.views.decorators.http import require_POST
 from accounts.audit import AuditEvent, audit_record
 from accounts.permissions import role_required
 from accounts.scoping import scope_for
+from config.exports import CHUNK, export_file, export_format, export_refused
 from config.forms import add_service_errors
+from guards.exports import guard_columns
 from guards import services
 from guards.forms import CertificateState, EXPIRY_WARNING_DAYS, GuardFilterForm, GuardForm, GuardPointForm
 from guards.models import Guard, SecurityCompany
@@ -92,6 +94,10 @@ def guard_list(request):
     scope = scope_for(request.user)
     filters = GuardFilterForm(request.GET or None, with_company=scope.is_officer)
     guards = filters.apply(guard_list_visible_to(user=request.user))
+    if fmt := export_format(request):  # the same rows as the page, every page of them
+        if filters.is_bound and not filters.is_valid():
+            return export_refused(filters)
+        return export_file(rows=guards.iterator(chunk_size=CHUNK), columns=guard_columns(show_company=scope.is_officer), fmt=fmt, name="guards")
     page = Paginator(guards, PAGE_SIZE).get_page(request.GET.get("page"))
     _mark_certificates(page.object_list)
     return render(request, "guards/guard_list.html", {"filters": filters, "page": page})

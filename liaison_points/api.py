@@ -71,6 +71,28 @@ class TownshipViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return township_list()
 
+    @extend_schema(
+        summary="Township and zone outlines as a GeoJSON FeatureCollection (maps without tiles)",
+        description=(
+            "A township's outline is drawn around its active liaison points; a zone's is its area, else drawn "
+            "around its points. Each feature has properties kind ('township' or 'zone'), id, name and label "
+            "([lat, lng] inside the outline). Sent with an ETag: a request with If-None-Match gets 304."
+        ),
+        responses={200: OpenApiTypes.OBJECT, 304: None},
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def outlines(self, request):
+        from liaison_points.outlines import outlines
+
+        sent = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",") if tag.strip()]
+        if sent:
+            etag, _body = outlines(build=False)
+            if etag and (etag in sent or "*" in sent):
+                return Response(status=304, headers={"ETag": etag, "Cache-Control": "private, no-cache"})
+        etag, body = outlines()
+        return Response(body, headers={"ETag": etag, "Cache-Control": "private, no-cache"})
+
 
 class ZoneSerializer(serializers.ModelSerializer):
     class Meta:
@@ -228,6 +250,35 @@ class LiaisonPointViewSet(
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def geojson(self, request):
-        points = self.filter_queryset(self.get_queryset())
-        url_pattern = _point_url_pattern()
-        return Response({"type": "FeatureCollection", "features": [_point_feature(p, url_pattern) for p in points]})
+        etag = _geojson_etag(request)
+        if etag and etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            response = Response(status=304)
+        else:
+            points = self.filter_queryset(self.get_queryset())
+            url_pattern = _point_url_pattern()
+            response = Response({"type": "FeatureCollection", "features": [_point_feature(p, url_pattern) for p in points]})
+        if etag:
+            response["ETag"] = etag
+            response["Cache-Control"] = "private, no-cache"  # the browser keeps it and asks again (If-None-Match)
+        return response
+
+
+def _geojson_etag(request) -> str | None:
+    """The GeoJSON's version: the routing token (changes when a point or a zone is saved or
+    deleted), the guards' last change and count (the guard counts), the query and the language.
+    None when the cache holds no token (no conditional GET then). One aggregate query."""
+    import hashlib
+
+    from django.db.models import Count, Max
+    from django.utils.translation import get_language
+
+    from liaison_points.routing import routing_version
+
+    version = routing_version()
+    if version is None:
+        return None
+    Guard = LiaisonPoint._meta.get_field("guards").related_model  # this app never imports guards
+    guards = Guard.objects.order_by().aggregate(n=Count("id"), last=Max("updated_at"))
+    key = f"{version}|{guards['n']}|{guards['last']}|{request.get_full_path()}|{get_language()}"
+    return '"' + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest() + '"'
+

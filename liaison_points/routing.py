@@ -125,3 +125,9 @@ def routing_invalidate() -> None:
 @receiver([post_save, post_delete], sender=Zone, dispatch_uid="routing_zone_changed")
 def _invalidate_on_change(sender, **kwargs):
     routing_invalidate()
+
+
+def routing_version() -> str | None:
+    """The shared version token of the points and zones (None with the cache down): it changes
+    whenever a point or a zone is saved or deleted. The GeoJSON API's ETag is built on it."""
+    return _shared_version()

@@ -1,4 +1,4 @@
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 
 from liaison_points.geo import NearestIndex
@@ -71,8 +71,26 @@ def liaison_point_route(*, latitude, longitude) -> LiaisonPoint | None:
     Inside a zone's area, the nearest active point of that zone; otherwise (no zone area contains
     the place, or zones have no areas) the nearest active point of the county. The decision reads
     the process's routing table (liaison_points.routing, no query when warm); one query fetches
-    the chosen point."""
+    the chosen point, its own row only (intake needs its id and name; pages re-read what they show)."""
     from liaison_points.routing import routing_table
 
     point_id = routing_table().route(float(latitude), float(longitude))
-    return liaison_point_list(with_guard_counts=False).filter(pk=point_id).first() if point_id else None
+    return LiaisonPoint.objects.filter(pk=point_id).first() if point_id else None
+
+
+def liaison_point_for_township(township: Township) -> LiaisonPoint | None:
+    """The liaison point that takes what is known only by its township (no map position): the
+    township's active central police office, else its active point with the lowest code."""
+    points = liaison_point_list(with_guard_counts=False).filter(township=township, active=True)
+    return points.order_by(
+        Case(When(kind=LiaisonPoint.Kind.CENTRAL, then=0), default=1, output_field=IntegerField()), "code"
+    ).first()
+
+
+def township_in_address(address: str) -> Township | None:
+    """The township whose full name appears in `address` (the longest name when several do)."""
+    address = (address or "").strip()
+    if not address:
+        return None
+    found = [t for t in Township.objects.order_by("code") if t.name and t.name in address]
+    return max(found, key=lambda t: len(t.name)) if found else None

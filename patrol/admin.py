@@ -50,11 +50,14 @@ class RollCallEventInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Patrol)
 class PatrolAdmin(SimpleHistoryAdmin):
-    list_display = ("liaison_point", "planned_start", "planned_end", "kind", "status", "leader", "people_reached")
-    list_filter = ("status", "kind", "liaison_point__township")
-    list_select_related = ("liaison_point", "leader__user")
+    list_display = (
+        "liaison_point", "planned_start", "planned_end", "kind", "status", "leader", "lead_company", "zone", "people_reached",
+        "suspects_caught", "fugitives_assisted", "residents_helped", "three_defences_guided",
+    )
+    list_filter = ("status", "kind", "liaison_point__township", "zone")
+    list_select_related = ("liaison_point", "leader__user", "lead_company", "zone")
     search_fields = ("liaison_point__name", "liaison_point__code", "notes")
-    raw_id_fields = ("liaison_point", "leader", "plan", "created_by")
+    raw_id_fields = ("liaison_point", "leader", "lead_company", "team_leader", "plan", "created_by")
     # Status changes go through the services (pages/API) so rules and points apply.
     readonly_fields = ("status", "actual_start", "actual_end", "cancel_reason", "overdue_flagged_at")
     date_hierarchy = "planned_start"
@@ -64,10 +67,10 @@ class PatrolAdmin(SimpleHistoryAdmin):
 
 @admin.register(RecurringPlan)
 class RecurringPlanAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "leader", "starts_on", "ends_on", "active")
-    list_filter = ("active", "kind")
-    list_select_related = ("liaison_point", "leader__user")
-    raw_id_fields = ("liaison_point", "leader", "created_by")
+    list_display = ("__str__", "leader", "lead_company", "zone", "starts_on", "ends_on", "active")
+    list_filter = ("active", "kind", "zone")
+    list_select_related = ("liaison_point", "leader__user", "lead_company", "zone")
+    raw_id_fields = ("liaison_point", "leader", "lead_company", "created_by")
     filter_horizontal = ("checkpoints",)
     autocomplete_fields = ("members",)
 

@@ -156,6 +156,9 @@ def seed_patrols(*, seed: int, today: datetime.date | None = None, weeks: int = 
                     row.missed_reason = rng.choice(MISS_REASONS)
             visits.append(row)
     PatrolMember.objects.bulk_create(members, batch_size=_BATCH)
+    company_of = dict(Guard.objects.filter(pk__in={c.guard_id for c in check_ins}).values_list("pk", "company_id"))
+    for check_in in check_ins:  # bulk_create skips CheckIn.save(), which sets the company
+        check_in.company_id = company_of.get(check_in.guard_id)
     CheckIn.objects.bulk_create(check_ins, batch_size=_BATCH)
     PatrolCheckpoint.objects.bulk_create(visits, batch_size=_BATCH)
     PointEntry.objects.bulk_create(entries, batch_size=_BATCH)

@@ -47,6 +47,8 @@ class PatrolFilter(django_filters.FilterSet):
     liaison_point = IdFilter(field_name="liaison_point_id")
     township = IdFilter(field_name="liaison_point__township_id")
     leader = IdFilter(field_name="leader_id")
+    lead_company = IdFilter(field_name="lead_company_id", help_text=_("Patrols led by this unit."))
+    zone = IdFilter(field_name="zone_id")
     status = django_filters.ChoiceFilter(choices=Patrol.Status.choices)
     kind = django_filters.ChoiceFilter(choices=PatrolKind.choices)
     plan = IdFilter(field_name="plan_id")
@@ -56,7 +58,7 @@ class PatrolFilter(django_filters.FilterSet):
 
     class Meta:
         model = Patrol
-        fields = ["liaison_point", "township", "leader", "status", "kind", "plan", "date_after", "date_before", "week"]
+        fields = ["liaison_point", "township", "leader", "lead_company", "zone", "status", "kind", "plan", "date_after", "date_before", "week"]
 
 
 class CheckInFilter(django_filters.FilterSet):

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config import form_fields
+from config.activity import ACTIVITY_FIELDS, ACTIVITY_LABELS, ACTIVITY_MAX
 
 from guards.models import SecurityCompany
 from liaison_points.models import LiaisonPoint
@@ -75,8 +76,18 @@ class WeekFilterForm(FilterForm):
     point = forms.ModelChoiceField(label=_("Liaison point"), queryset=LiaisonPoint.objects.order_by("code"), required=False, empty_label=_("All points"))
     township = forms.ModelChoiceField(label=_("Township"), queryset=township_list(), required=False, empty_label=_("All townships"))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *Patrol.Status.choices])
+    past_end = forms.ChoiceField(
+        label=_("Past their end"), required=False, choices=[("", _("Any")), ("open", _("Past their end, still open"))],
+    )
 
     lookups = {"point": "liaison_point", "township": "liaison_point__township", "status": "status"}
+
+    def narrow(self, qs, data):
+        if data.get("past_end") == "open":
+            from django.utils import timezone
+
+            qs = qs.filter(status__in=[Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY], planned_end__lt=timezone.now())
+        return qs
 
 
 class PlanningForm(forms.Form):
@@ -84,7 +95,13 @@ class PlanningForm(forms.Form):
     (their choices drawn from `checkpoints`) and the drawn area, and the service's arguments."""
 
     liaison_point = forms.ModelChoiceField(label=_("Liaison point"), queryset=liaison_point_list_active())
-    leader = forms.ModelChoiceField(label=_("Leading officer"), queryset=officer_list())
+    leader = forms.ModelChoiceField(
+        label=_("Leading officer"), queryset=officer_list(), required=False, empty_label=_("None: led by a unit"),
+    )
+    lead_company = forms.ModelChoiceField(
+        label=_("Lead unit"), queryset=SecurityCompany.objects.filter(active=True).order_by("name"), required=False,
+        empty_label=_("None: led by an officer"), help_text=_("A patrol is led by an officer or by a unit, not both."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=PatrolKind.choices, initial=PatrolKind.FOOT)
     guards = IdListField(label=_("Team"))
     checkpoints = forms.ModelMultipleChoiceField(
@@ -92,7 +109,7 @@ class PlanningForm(forms.Form):
     )
     area = forms.CharField(label=_("Grid cell or route"), required=False, widget=forms.HiddenInput)
 
-    SERVICE_FIELDS: tuple[str, ...] = ("liaison_point", "leader", "kind")
+    SERVICE_FIELDS: tuple[str, ...] = ("liaison_point", "leader", "lead_company", "kind")
 
     def __init__(self, *args, checkpoints=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,10 +131,21 @@ class PatrolPlanForm(PlanningForm):
     planned_start = _datetime_local(_("Planned start"))
     planned_end = _datetime_local(_("Planned end"))
     lead_guards = IdListField(label=_("Lead unit guards"))
+    team_leader = forms.IntegerField(
+        label=_("Team leader"), required=False, min_value=1, max_value=2**63 - 1, widget=forms.Select,
+        help_text=_("For a patrol led by a unit: its guard who leads the team."),
+    )
+    zone = forms.ModelChoiceField(
+        label=_("Zone"), queryset=zone_list(), required=False, empty_label=_("Not a zone patrol"),
+        help_text=_("A zone patrol counts toward every liaison point of the zone."),
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    field_order = ["liaison_point", "leader", "kind", "planned_start", "planned_end", "guards", "lead_guards", "checkpoints", "area", "notes"]
-    SERVICE_FIELDS = (*PlanningForm.SERVICE_FIELDS, "planned_start", "planned_end", "notes")
+    field_order = [
+        "liaison_point", "leader", "lead_company", "team_leader", "zone", "kind", "planned_start", "planned_end",
+        "guards", "lead_guards", "checkpoints", "area", "notes",
+    ]
+    SERVICE_FIELDS = (*PlanningForm.SERVICE_FIELDS, "zone", "planned_start", "planned_end", "notes")
 
     def clean(self):
         data = super().clean()
@@ -125,7 +153,12 @@ class PatrolPlanForm(PlanningForm):
         return data
 
     def service_fields(self) -> dict:
-        return {**super().service_fields(), "lead_guard_ids": self.cleaned_data["lead_guards"]}
+        return {**super().service_fields(), "lead_guard_ids": self.cleaned_data["lead_guards"], "team_leader_id": self.cleaned_data["team_leader"]}
+
+
+def activity_count_field(name: str) -> forms.IntegerField:
+    """One activity count of a patrol's report (config.activity), blank meaning 0."""
+    return forms.IntegerField(label=ACTIVITY_LABELS[name], min_value=0, max_value=ACTIVITY_MAX, initial=0, required=False)
 
 
 class FinishForm(forms.Form):
@@ -133,10 +166,18 @@ class FinishForm(forms.Form):
         label=_("Publicity done"), choices=PublicityTopic.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     people_reached = forms.IntegerField(label=_("People reached"), min_value=0, max_value=2**31 - 1, initial=0, required=False)
+    suspects_caught = activity_count_field("suspects_caught")
+    fugitives_assisted = activity_count_field("fugitives_assisted")
+    residents_helped = activity_count_field("residents_helped")
+    three_defences_guided = activity_count_field("three_defences_guided")
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def clean_people_reached(self):
-        return self.cleaned_data["people_reached"] or 0
+    def clean(self):
+        data = super().clean()
+        for name in ("people_reached", *ACTIVITY_FIELDS):
+            if name in data:
+                data[name] = data[name] or 0
+        return data
 
 
 class CancelForm(forms.Form):
@@ -184,9 +225,31 @@ class RecurringPlanForm(PlanningForm):
     )
     starts_on = form_fields.DateField(label=_("Starts on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     ends_on = form_fields.DateField(label=_("Ends on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    zone = forms.ModelChoiceField(
+        label=_("Zone (lead unit rotates)"), queryset=zone_list(), required=False, empty_label=_("Not a zone plan"),
+        help_text=_("Every patrol day the next unit of the zone leads; every other unit sends one guard."),
+    )
+    lead_rotation = forms.CharField(
+        label=_("Lead unit order"), required=False, max_length=400,
+        help_text=_("Unit ids in the order they lead, comma-separated; empty: the zone's units by name."),
+    )
+    lead_count = forms.IntegerField(label=_("Guards of the lead unit"), min_value=1, max_value=10, initial=2, required=False)
 
-    field_order = ["liaison_point", "leader", "kind", "weekdays", "start_time", "end_time", "starts_on", "ends_on", "guards", "checkpoints", "area"]
-    SERVICE_FIELDS = (*PlanningForm.SERVICE_FIELDS, "weekdays", "start_time", "end_time", "starts_on", "ends_on")
+    field_order = [
+        "liaison_point", "leader", "lead_company", "zone", "lead_rotation", "lead_count", "kind", "weekdays",
+        "start_time", "end_time", "starts_on", "ends_on", "guards", "checkpoints", "area",
+    ]
+    SERVICE_FIELDS = (*PlanningForm.SERVICE_FIELDS, "zone", "weekdays", "start_time", "end_time", "starts_on", "ends_on")
+
+    def clean_lead_rotation(self) -> list[int]:
+        parts = [p.strip() for p in (self.cleaned_data["lead_rotation"] or "").replace("，", ",").split(",") if p.strip()]
+        if not all(p.isdigit() and len(p) < 19 for p in parts):
+            raise forms.ValidationError(_("Give unit ids separated by commas, e.g. 3, 7, 12."))
+        return [int(p) for p in parts]
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {**super().service_fields(), "lead_rotation": data["lead_rotation"], "lead_count": data["lead_count"] or 2}
 
 
 class CheckpointForm(forms.ModelForm):

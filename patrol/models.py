@@ -5,9 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from guards.models import Guard
+from config.activity import ActivityCounts
+from guards.models import Guard, SecurityCompany
 from liaison_points.geo import latitude_validators, longitude_validators
-from liaison_points.models import LiaisonPoint, Officer, Township
+from liaison_points.models import LiaisonPoint, Officer, Township, Zone
 
 WEEKDAY_CHOICES = [
     (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
@@ -25,6 +26,8 @@ class PublicityTopic(models.TextChoices):
     ANTI_FRAUD = "anti_fraud", _("Anti-fraud")
     DROWNING = "drowning", _("Drowning prevention")
     TRAFFIC = "traffic", _("Traffic safety")
+    FIGHTING_COST = "fighting_cost", _("The cost of fighting")
+    ANTI_GAMBLING = "anti_gambling", _("Anti-gambling")
     OTHER = "other", _("Other")
 
 
@@ -68,11 +71,41 @@ class Checkpoint(models.Model):
         return self.name
 
 
+def _one_lead(*, plan: bool) -> models.CheckConstraint:
+    """A patrol is led by an officer or by a unit (its guard team leader leads on the ground), never
+    both, never neither; a plan may instead rotate the lead among a zone's units."""
+    officer = models.Q(leader__isnull=False, lead_company__isnull=True)
+    unit = models.Q(leader__isnull=True, lead_company__isnull=False)
+    if plan:
+        zone = models.Q(leader__isnull=True, lead_company__isnull=True, zone__isnull=False)
+        return models.CheckConstraint(
+            condition=((officer | unit) & models.Q(zone__isnull=True)) | zone, name="plan_one_lead",
+            violation_error_message=_("Choose a leading officer, a lead unit or a zone's rotation — exactly one."),
+        )
+    return models.CheckConstraint(
+        condition=officer | unit, name="patrol_one_lead",
+        violation_error_message=_("Choose a leading officer or a lead unit — exactly one."),
+    )
+
+
 class RecurringPlan(models.Model):
-    """"Every Tue/Thu/Sat 19:00–22:00": generates patrols for the coming weeks."""
+    """"Every Tue/Thu/Sat 19:00–22:00": generates patrols for the coming weeks. Led by an officer, by
+    one unit, or (a zone patrol, the Yanghe pattern) by the zone's units in turn: each day the next
+    unit of `lead_rotation` leads with `lead_count` guards and every other unit sends one guard."""
 
     liaison_point = models.ForeignKey(LiaisonPoint, on_delete=models.CASCADE, related_name="patrol_plans", verbose_name=_("liaison point"))
-    leader = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="patrol_plans", verbose_name=_("leading officer"))
+    leader = models.ForeignKey(Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="patrol_plans", verbose_name=_("leading officer"))
+    lead_company = models.ForeignKey(
+        SecurityCompany, on_delete=models.PROTECT, null=True, blank=True, related_name="led_plans", verbose_name=_("lead unit"),
+    )
+    zone = models.ForeignKey(
+        Zone, on_delete=models.PROTECT, null=True, blank=True, related_name="patrol_plans", verbose_name=_("zone (lead rotates)"),
+    )
+    lead_rotation = models.JSONField(
+        _("lead unit rotation"), default=list, blank=True,
+        help_text=_("Unit ids in the order they lead, one a day; empty: the zone's units by name."),
+    )
+    lead_count = models.PositiveSmallIntegerField(_("guards of the lead unit"), default=2)
     kind = models.CharField(_("kind"), max_length=16, choices=PatrolKind.choices, default=PatrolKind.FOOT)
     weekdays = models.JSONField(_("weekdays"), help_text=_("0 = Monday … 6 = Sunday"))
     start_time = models.TimeField(_("start time"))
@@ -90,13 +123,14 @@ class RecurringPlan(models.Model):
         ordering = ["liaison_point", "start_time"]
         verbose_name = _("recurring patrol plan")
         verbose_name_plural = _("recurring patrol plans")
+        constraints = [_one_lead(plan=True)]
 
     def __str__(self) -> str:
         days = ", ".join(str(dict(WEEKDAY_CHOICES)[d]) for d in sorted(self.weekdays or []))
         return f"{self.liaison_point} · {days} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
 
-class Patrol(models.Model):
+class Patrol(ActivityCounts):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         UNDER_WAY = "under_way", _("Under way")
@@ -105,7 +139,18 @@ class Patrol(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     liaison_point = models.ForeignKey(LiaisonPoint, on_delete=models.PROTECT, related_name="patrols", verbose_name=_("liaison point"))
-    leader = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="led_patrols", verbose_name=_("leading officer"))
+    leader = models.ForeignKey(Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="led_patrols", verbose_name=_("leading officer"))
+    lead_company = models.ForeignKey(
+        SecurityCompany, on_delete=models.PROTECT, null=True, blank=True, related_name="led_patrols", verbose_name=_("lead unit"),
+    )
+    team_leader = models.ForeignKey(
+        Guard, on_delete=models.PROTECT, null=True, blank=True, related_name="led_patrols", verbose_name=_("team leader"),
+        help_text=_("The lead unit's guard who leads a patrol without an officer."),
+    )
+    zone = models.ForeignKey(
+        Zone, on_delete=models.SET_NULL, null=True, blank=True, related_name="patrols", verbose_name=_("zone"),
+        help_text=_("A zone patrol counts toward every liaison point of its zone."),
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=PatrolKind.choices, default=PatrolKind.FOOT)
     planned_start = models.DateTimeField(_("planned start"))
     planned_end = models.DateTimeField(_("planned end"))
@@ -144,6 +189,7 @@ class Patrol(models.Model):
                 violation_error_message=_("The planned end must be after the planned start."),
             ),
             models.UniqueConstraint(fields=["plan", "planned_start"], name="patrol_once_per_plan_slot"),
+            _one_lead(plan=False),
         ]
 
     def __str__(self) -> str:
@@ -187,6 +233,8 @@ class CheckIn(models.Model):
 
     patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("patrol"))
     guard = models.ForeignKey(Guard, on_delete=models.PROTECT, related_name="check_ins", verbose_name=_("guard"))
+    # The company the guard had when the check-in was written (save() and the bulk writers set it): roll-call by company reads it.
+    company = models.ForeignKey(SecurityCompany, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+", verbose_name=_("company"))
     at = models.DateTimeField(_("time"))
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=latitude_validators)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=longitude_validators)
@@ -196,6 +244,10 @@ class CheckIn(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    received_at = models.DateTimeField(
+        _("received at"), null=True, blank=True,
+        help_text=_("When it reached the office, if the phone sent it later (kept offline); the time above is when it was made."),
+    )
 
     class Meta:
         ordering = ["patrol", "at"]
@@ -205,7 +257,13 @@ class CheckIn(models.Model):
         indexes = [
             models.Index(fields=["guard", "at"], name="checkin_guard_at"),
             models.Index(fields=["at"], name="checkin_at"),
+            models.Index(fields=["patrol"], include=["company", "status"], name="checkin_patrol_company"),  # covering on PostgreSQL
         ]
+
+    def save(self, *args, **kwargs):
+        if self.company_id is None and self.guard_id is not None:
+            self.company_id = self.guard.company_id
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.guard} {self.get_status_display()}"
@@ -255,6 +313,10 @@ class PatrolCheckpoint(models.Model):
     distance = models.PositiveIntegerField(_("distance (m)"), null=True, blank=True, help_text=_("From the checkpoint."))
     position_state = models.CharField(_("position"), max_length=16, choices=PositionState.choices, blank=True)
     missed_reason = models.CharField(_("reason missed"), max_length=200, blank=True)
+    received_at = models.DateTimeField(
+        _("received at"), null=True, blank=True,
+        help_text=_("When the scan reached the office, if the phone sent it later (kept offline)."),
+    )
 
     class Meta:
         ordering = ["patrol", "checkpoint__name"]

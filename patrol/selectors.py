@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from accounts.scoping import scope_for
@@ -18,8 +18,9 @@ from patrol.services.rules import night_q
 
 
 def patrol_list_visible_to(*, user) -> QuerySet[Patrol]:
-    """Officers see every patrol; a manager the patrols their company's guards are on; a guard
-    their own. Annotated with team size and present count, joined to point and leader."""
+    """Officers see every patrol; a manager the patrols their company's guards are on and those
+    their company leads; a guard their own. Annotated with team size and present count, joined to
+    point and leader (officer, or lead unit and team leader, and zone)."""
     scope = scope_for(user)
     # Correlated subqueries, not joins + GROUP BY: a page of patrols counts only its own members
     # and check-ins (a province week has ~7,000 patrols; the join grouped them all before paging).
@@ -28,14 +29,26 @@ def patrol_list_visible_to(*, user) -> QuerySet[Patrol]:
         CheckIn.objects.filter(patrol=OuterRef("pk"), status__in=["present", "late"])
         .order_by().values("patrol").annotate(n=Count("pk")).values("n")
     )
-    qs = Patrol.objects.select_related("liaison_point__township", "leader__user").annotate(
+    qs = Patrol.objects.select_related("liaison_point__township", "leader__user", "lead_company", "team_leader", "zone").annotate(
         member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
         present_count=Coalesce(Subquery(present, output_field=IntegerField()), 0),
     )
+    return _scoped(qs, scope)
+
+
+def _scoped(qs: QuerySet[Patrol], scope) -> QuerySet[Patrol]:
     if scope.everything:
         return qs
     members = scope.apply(PatrolMember.objects.filter(patrol=OuterRef("pk")), company="guard__company_id", guard="guard_id")
+    if scope.is_manager:
+        return qs.filter(Exists(members) | Q(lead_company_id=scope.company_id))
     return qs.filter(Exists(members)) if (scope.company_id or scope.guard_id) else qs.none()
+
+
+def patrol_plain_visible_to(*, user, pk) -> Patrol | None:
+    """One patrol within the user's scope, or None, without the counts and joins of the list: what
+    a guard's check-in needs (the 19:00 burst sends thousands of them within minutes)."""
+    return _scoped(Patrol.objects.select_related("liaison_point").filter(pk=pk), scope_for(user)).first()
 
 
 def patrol_get_visible_to(*, user, pk) -> Patrol | None:
@@ -117,7 +130,7 @@ def checkpoint_list(*, liaison_point: LiaisonPoint | int | None = None, active: 
 
 def plan_list() -> QuerySet[RecurringPlan]:
     return (
-        RecurringPlan.objects.select_related("liaison_point", "leader__user").annotate(member_count=Count("members"))
+        RecurringPlan.objects.select_related("liaison_point", "leader__user", "lead_company", "zone").annotate(member_count=Count("members"))
         .order_by("liaison_point__code", "start_time", "id")
     )
 
@@ -151,7 +164,7 @@ def guard_list_for_team(*, point_id: int | None, wanted: Iterable[int]) -> Query
 def _guard_patrols(guard_id: int) -> QuerySet[Patrol]:
     return (
         Patrol.objects.filter(members__guard_id=guard_id)
-        .select_related("liaison_point", "leader__user")
+        .select_related("liaison_point", "leader__user", "lead_company", "team_leader", "zone")
         .prefetch_related(Prefetch("check_ins", queryset=CheckIn.objects.filter(guard_id=guard_id), to_attr="my_check_in"))
     )
 
@@ -198,18 +211,28 @@ def patrol_week_coverage(*, monday: datetime.date) -> list[PointCoverage]:
     """For every active liaison point, in the ISO week starting `monday` (Asia/Shanghai time): night
     patrols done (started within PATROL_NIGHT_START–END: these count toward the weekly minimum),
     day patrols done (counted apart), patrols planned (not cancelled) and missed (never started).
-    One aggregate query."""
+    A zone patrol counts toward every point of its zone (issue 13). One aggregate query."""
     start, end = week_bounds(monday)
     # The week goes into the join (FilteredRelation), so each point meets only that week's patrols
-    # through the (liaison_point, planned_start) index, not every patrol it ever had.
+    # through the (liaison_point, planned_start) index, not every patrol it ever had. The zone's
+    # patrols held at its other points join a second time; distinct counts keep the two apart.
+    zone_week = Q(zone__patrols__planned_start__gte=start, zone__patrols__planned_start__lt=end) & ~Q(zone__patrols__liaison_point_id=F("id"))
+
+    def both(condition):
+        return (Count("week", distinct=True, filter=condition("week__"))
+                + Count("zone_week", distinct=True, filter=condition("zone_week__")))
+
     rows = (
         LiaisonPoint.objects.filter(active=True)
-        .annotate(week=FilteredRelation("patrols", condition=Q(patrols__planned_start__gte=start, patrols__planned_start__lt=end)))
         .annotate(
-            done=Count("week", filter=Q(week__status=Patrol.Status.DONE) & night_q("week__")),
-            planned=Count("week", filter=~Q(week__status=Patrol.Status.CANCELLED)),
-            day_done=Count("week", filter=Q(week__status=Patrol.Status.DONE) & ~night_q("week__")),
-            missed=Count("week", filter=Q(week__status=Patrol.Status.MISSED)),
+            week=FilteredRelation("patrols", condition=Q(patrols__planned_start__gte=start, patrols__planned_start__lt=end)),
+            zone_week=FilteredRelation("zone__patrols", condition=zone_week),
+        )
+        .annotate(
+            done=both(lambda p: Q(**{f"{p}status": Patrol.Status.DONE}) & night_q(p)),
+            planned=both(lambda p: Q(**{f"{p}id__isnull": False}) & ~Q(**{f"{p}status": Patrol.Status.CANCELLED})),
+            day_done=both(lambda p: Q(**{f"{p}status": Patrol.Status.DONE}) & ~night_q(p)),
+            missed=both(lambda p: Q(**{f"{p}status": Patrol.Status.MISSED})),
         )
         .values_list("id", "code", "name", "township__name", "done", "planned", "day_done", "missed")
         .order_by("code")

@@ -27,14 +27,20 @@ def top_guards(*, monday: datetime.date, limit: int = 10, company_id: int | None
     ]
 
 
+def rewards_weeks_figures(*, mondays: list[datetime.date]) -> dict:
+    """rewards_week_figures for several weeks at once: {monday: figures}. One query."""
+    weeks = {m: Q(run__approved_at__gte=s, run__approved_at__lt=e) for m in mondays for s, e in [week_bounds(m)]}
+    totals = PayoutLine.objects.filter(amount__gt=0).aggregate(**{
+        f"{k}_{i}": agg for i, m in enumerate(mondays)
+        for k, agg in (("guards", Count("guard_id", distinct=True, filter=weeks[m])), ("amount", Sum("amount", filter=weeks[m])))
+    })
+    return {m: {"guards": totals[f"guards_{i}"], "amount": str((totals[f"amount_{i}"] or Decimal("0")).quantize(Decimal("0.01")))}
+            for i, m in enumerate(mondays)}
+
+
 def rewards_week_figures(*, monday: datetime.date) -> dict:
     """Rewards of payouts approved during the week: guards paid and yuan. One query."""
-    start, end = week_bounds(monday)
-    totals = PayoutLine.objects.filter(run__approved_at__gte=start, run__approved_at__lt=end, amount__gt=0).aggregate(
-        guards=Count("guard_id", distinct=True), amount=Sum("amount")
-    )
-    amount = (totals["amount"] or Decimal("0")).quantize(Decimal("0.01"))
-    return {"guards": totals["guards"], "amount": str(amount)}
+    return rewards_weeks_figures(mondays=[monday])[monday]
 
 
 def reward_rounds_week_figures(*, monday: datetime.date, company_id: int | None = None) -> dict:

@@ -161,7 +161,7 @@ class VenueInspectionFactory(DjangoModelFactory):
 
 
 # disputes -----------------------------------------------------------------------------------
-from disputes.models import Dispute, DisputeCategory, Tip  # noqa: E402
+from disputes.models import Dispute, DisputeCategory, DisputeParty, Tip  # noqa: E402
 
 
 class DisputeFactory(DjangoModelFactory):
@@ -173,7 +173,6 @@ class DisputeFactory(DjangoModelFactory):
 
     category = DisputeCategory.NEIGHBOURS
     title = factory.Sequence(lambda n: f"Dispute {n}")
-    parties = factory.LazyFunction(lambda: [{"name": "张三", "phone": "13900000001", "role": ""}, {"name": "李四", "phone": "", "role": ""}])
     place = factory.Sequence(lambda n: f"Building {n}")
     latitude = Decimal("32.270000")
     longitude = Decimal("111.600000")
@@ -182,6 +181,17 @@ class DisputeFactory(DjangoModelFactory):
     reported_at = factory.LazyFunction(_tz.now)
     first_response_due = factory.LazyAttribute(lambda o: o.reported_at + _dt.timedelta(hours=24))
     resolution_due = factory.LazyAttribute(lambda o: o.reported_at + _dt.timedelta(days=7))
+
+    @factory.post_generation
+    def parties(obj, create, extracted, **kwargs):
+        """Party rows: `parties=[{"name", "phone", "role"}, …]`, else 张三 (with a phone) and 李四."""
+        if not create:
+            return
+        rows = extracted if extracted is not None else [{"name": "张三", "phone": "13900000001"}, {"name": "李四"}]
+        DisputeParty.objects.bulk_create(
+            DisputeParty(dispute=obj, position=i, name=p["name"], phone=p.get("phone", ""), role=p.get("role") or "party")
+            for i, p in enumerate(rows)
+        )
 
 
 class TipFactory(DjangoModelFactory):
@@ -195,3 +205,12 @@ class TipFactory(DjangoModelFactory):
     source_kind = Tip.SourceKind.VOLUNTEER
     volunteer_name = "王五"
     volunteer_phone = "13800000002"
+
+
+def party_rows(*parties, spare: int = 0) -> dict:
+    """POST data of a dispute form's party rows: each party a name, or (name, role, phone)."""
+    data = {"parties-TOTAL_FORMS": str(len(parties) + spare), "parties-INITIAL_FORMS": "0"}
+    for i, party in enumerate(parties):
+        name, role, phone = (party, "party", "") if isinstance(party, str) else party
+        data.update({f"parties-{i}-name": name, f"parties-{i}-role": role, f"parties-{i}-phone": phone})
+    return data

@@ -84,3 +84,42 @@ def test_dockerfile_builds_a_non_root_gunicorn_image():
     assert "collectstatic --noinput" in text
     assert re.search(r"^USER (?!root)\w+", text, re.MULTILINE)
     assert "config.wsgi:application" in text
+
+
+def _postgres_settings(compose) -> dict[str, str]:
+    command = compose["services"]["db"]["command"]
+    assert command[0] == "postgres"
+    pairs = command[1:]
+    assert all(flag == "-c" for flag in pairs[0::2]), "settings are given as -c name=value"
+    return dict(value.split("=", 1) for value in pairs[1::2])
+
+
+def _bytes(value: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)(kB|MB|GB)", value).groups()
+    return int(number) * {"kB": 1024, "MB": 1024**2, "GB": 1024**3}[unit]
+
+
+def test_compose_postgres_is_tuned_for_production(compose):
+    settings = _postgres_settings(compose)
+    for name in ("shared_buffers", "effective_cache_size", "work_mem", "max_connections"):
+        assert name in settings, f"the db service sets no {name}"
+    assert "pg_stat_statements" in settings["shared_preload_libraries"].split(",")
+    shared, cache, work = (_bytes(settings[n]) for n in ("shared_buffers", "effective_cache_size", "work_mem"))
+    assert shared >= 256 * 1024**2 and cache > shared, "shared_buffers a fraction of memory, the cache estimate above it"
+    assert work * int(settings["max_connections"]) <= 2 * cache, "work_mem times the connections stays within memory"
+    assert _bytes(compose["services"]["db"]["shm_size"].replace("g", "GB").replace("m", "MB")) >= 64 * 1024**2
+
+
+def test_settings_keep_connections_and_check_them():
+    source = (BASE_DIR / "config" / "settings.py").read_text()
+    assert 'conn_max_age=env_int("DB_CONN_MAX_AGE"' in source
+    assert 'conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS"' in source
+
+
+def test_compose_postgres_connections_cover_the_app_services(compose):
+    settings = _postgres_settings(compose)
+    web = compose["services"]["web"]["command"][-1]
+    workers = int(re.search(r"GUNICORN_WORKERS:-(\d+)", web).group(1))
+    worker_command = compose["services"]["worker"]["command"]
+    concurrency = int(worker_command[worker_command.index("--concurrency") + 1])
+    assert int(settings["max_connections"]) >= 4 * (workers + concurrency + 1), "room to scale web and worker containers"

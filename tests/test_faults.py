@@ -157,7 +157,8 @@ def test_dispute_notice_stays_pending_while_smtp_is_down_then_goes_out_once(
     c.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = c.post("/disputes/new/", {"category": "labour", "title": "Wages", "place": "Site", "latitude": "32.27",
-                                             "longitude": "111.6", "reported_by_kind": "resident", "reporter_name": "周九"})
+                                             "longitude": "111.6", "reported_by_kind": "resident", "reporter_name": "周九",
+                                             **f.party_rows("周九")})
     # then the officer sees success and the notice is pending, one attempt counted, a retry scheduled
     assert response.status_code == 302
     dispute = Dispute.objects.get()

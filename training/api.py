@@ -1,6 +1,6 @@
 """Training API: sessions, quarterly rosters (with submit, approve, return, move, attendance, lock) and certificate exams."""
 import django_filters
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     extend_schema,
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsOfficer, IsOfficerOrReadOnly
 from config import api_fields
-from config.api_fields import QuarterField, QuarterFilter, UserNameField, validated
+from config.api_fields import MAX_ID, QuarterField, QuarterFilter, UserNameField, validated
 from guards.models import Guard
 from liaison_points.filters import IdFilter
 from training.models import (
@@ -33,6 +33,7 @@ from training.services import (
     exam_record,
     roster_approve,
     roster_lock,
+    roster_move_entries,
     roster_move_entry,
     roster_record_attendance,
     roster_return,
@@ -165,6 +166,28 @@ class MoveSerializer(serializers.Serializer):
     session = serializers.PrimaryKeyRelatedField(queryset=TrainingSession.objects.all(), help_text=_("The session to move the guard to."))
 
 
+class BulkMoveSerializer(serializers.Serializer):
+    entries = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, max_length=2000,
+        help_text=_("Roster entries of this roster to move (all or none move)."),
+    )
+    session = serializers.PrimaryKeyRelatedField(queryset=TrainingSession.objects.all(), help_text=_("The session to move them to."))
+
+
+class BulkMoveSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    seats_taken = serializers.IntegerField(help_text=_("Seats taken by every company."))
+    capacity = serializers.IntegerField()
+    company_seated = serializers.IntegerField(help_text=_("Seats taken by this roster's guards."))
+
+
+class BulkMoveResultSerializer(serializers.Serializer):
+    moved = serializers.ListField(child=serializers.IntegerField(), help_text=_("The entries that changed session."))
+    session = BulkMoveSessionSerializer(help_text=_("The session they were moved to."))
+    sessions = BulkMoveSessionSerializer(many=True, help_text=_("Every session of the quarter with its seats after the move."))
+    message = serializers.CharField()
+
+
 class AttendanceSerializer(serializers.Serializer):
     attendance = serializers.DictField(
         child=serializers.BooleanField(), allow_empty=False,
@@ -245,6 +268,25 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise serializers.ValidationError({"entry": [gettext("Unknown roster entry.")]})
         roster_move_entry(entry=entry, session=data["session"], by=request.user)
         return self._detail(roster.pk)
+
+    @extend_schema(
+        request=BulkMoveSerializer, responses={200: BulkMoveResultSerializer},
+        summary="Move several guards to one session at once (all or none; a refusal names the guard)",
+    )
+    @action(detail=True, methods=["post"], url_path="bulk-move", url_name="bulk-move")
+    def bulk_move(self, request, pk=None):
+        roster = self.get_object()
+        data = validated(BulkMoveSerializer, request)
+        moved = roster_move_entries(roster=roster, entry_ids=data["entries"], session=data["session"], by=request.user)
+        sessions = [
+            {"id": s.pk, "seats_taken": s.seated, "capacity": s.capacity, "company_seated": s.company_seated}
+            for s in roster_quarter_sessions(roster=roster)
+        ]
+        target = next(s for s in sessions if s["id"] == data["session"].pk)
+        message = ngettext("%(n)d guard moved to the session on %(day)s.", "%(n)d guards moved to the session on %(day)s.", len(moved)) % {
+            "n": len(moved), "day": data["session"].held_on.isoformat(),
+        }
+        return Response({"moved": [e.pk for e in moved], "session": target, "sessions": sessions, "message": message})
 
     @extend_schema(request=AttendanceSerializer, responses={200: RosterDetailSerializer}, summary="Record attendance per entry (officers, approved rosters)")
     @action(detail=True, methods=["post"])

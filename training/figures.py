@@ -7,39 +7,87 @@ from guards.models import Guard, SecurityCompany
 from training.models import CertificateExam, RosterEntry
 
 
-def certificate_figures(*, on: datetime.date) -> dict:
-    """Certificate rate by company on a day: active guards whose certificate is valid. One query."""
+def certificate_figures_on(*, days: list[datetime.date]) -> dict:
+    """certificate_figures on several days at once: {day: figures}. One query."""
     active = Q(guards__status=Guard.Status.ACTIVE)
-    valid = active & Q(guards__certificate_status=Guard.CertificateStatus.VALID, guards__certificate_expires_on__gte=on)
-    rows = (
+    valid = {d: active & Q(guards__certificate_status=Guard.CertificateStatus.VALID, guards__certificate_expires_on__gte=d) for d in days}
+    rows = list(
         SecurityCompany.objects.filter(active=True)
-        .annotate(guards_active=Count("guards", filter=active), certified=Count("guards", filter=valid))
-        .values("id", "name", "guards_active", "certified")
+        .annotate(guards_active=Count("guards", filter=active), **{f"certified_{i}": Count("guards", filter=valid[d]) for i, d in enumerate(days)})
+        .values("id", "name", "guards_active", *(f"certified_{i}" for i in range(len(days))))
         .order_by("name")
     )
-    by_company = [
-        {
-            "company_id": r["id"], "company": r["name"], "guards": r["guards_active"], "certified": r["certified"],
-            "rate": round(100 * r["certified"] / r["guards_active"], 1) if r["guards_active"] else 0.0,
-        }
-        for r in rows
-    ]
-    guards = sum(r["guards"] for r in by_company)
-    certified = sum(r["certified"] for r in by_company)
-    return {"guards": guards, "certified": certified, "rate": round(100 * certified / guards, 1) if guards else 0.0, "by_company": by_company}
+    out = {}
+    for i, day in enumerate(days):
+        by_company = [
+            {
+                "company_id": r["id"], "company": r["name"], "guards": r["guards_active"], "certified": r[f"certified_{i}"],
+                "rate": round(100 * r[f"certified_{i}"] / r["guards_active"], 1) if r["guards_active"] else 0.0,
+            }
+            for r in rows
+        ]
+        guards = sum(r["guards"] for r in by_company)
+        certified = sum(r["certified"] for r in by_company)
+        out[day] = {"guards": guards, "certified": certified, "rate": round(100 * certified / guards, 1) if guards else 0.0, "by_company": by_company}
+    return out
+
+
+def certificate_figures(*, on: datetime.date) -> dict:
+    """Certificate rate by company on a day: active guards whose certificate is valid. One query."""
+    return certificate_figures_on(days=[on])[on]
+
+
+def exam_weeks_figures(*, mondays: list[datetime.date]) -> dict:
+    """Certificate exams taken and passed in each week: {monday: figures}. One query."""
+    weeks = {m: Q(taken_on__range=(m, m + datetime.timedelta(days=6))) for m in mondays}
+    totals = CertificateExam.objects.aggregate(**{
+        f"{k}_{i}": Count("id", filter=weeks[m] & extra) for i, m in enumerate(mondays) for k, extra in (("taken", Q()), ("passed", Q(passed=True)))
+    })
+    return {m: {"taken": totals[f"taken_{i}"], "passed": totals[f"passed_{i}"]} for i, m in enumerate(mondays)}
 
 
 def exam_week_figures(*, monday: datetime.date) -> dict:
-    sunday = monday + datetime.timedelta(days=6)
-    return CertificateExam.objects.filter(taken_on__range=(monday, sunday)).aggregate(
-        taken=Count("id"), passed=Count("id", filter=Q(passed=True))
-    )
+    return exam_weeks_figures(mondays=[monday])[monday]
+
+
+def training_weeks_figures(*, mondays: list[datetime.date]) -> dict:
+    """Training sessions held in each week: guards expected, attended, absent: {monday: figures}. One query."""
+    weeks = {m: Q(session__held_on__range=(m, m + datetime.timedelta(days=6))) for m in mondays}
+    totals = RosterEntry.objects.aggregate(**{
+        f"{k}_{i}": Count("id", filter=weeks[m] & extra)
+        for i, m in enumerate(mondays) for k, extra in (("expected", Q()), ("attended", Q(attended=True)), ("absent", Q(attended=False)))
+    })
+    return {m: {k: totals[f"{k}_{i}"] for k in ("expected", "attended", "absent")} for i, m in enumerate(mondays)}
 
 
 def training_week_figures(*, monday: datetime.date) -> dict:
     """Training sessions held in the week: guards expected, attended, absent. One query."""
+    return training_weeks_figures(mondays=[monday])[monday]
+
+
+def exam_by_compound_figures(*, monday: datetime.date) -> list[dict]:
+    """Bulletin part 5 the Yanghe way (联勤联防小区及单位保安员证考试情况): by unit and compound —
+    the guard's post (小区/院落 or the employer's site, `Guard.post`) — active guards, certified on the
+    week's Sunday, and certificate exams taken and passed in the week. Only compounds with an exam
+    that week or a guard still uncertified are listed (the rest need nothing). One query."""
     sunday = monday + datetime.timedelta(days=6)
-    totals = RosterEntry.objects.filter(session__held_on__range=(monday, sunday)).aggregate(
-        n_expected=Count("id"), n_attended=Count("id", filter=Q(attended=True)), n_absent=Count("id", filter=Q(attended=False)),
+    week = Q(exams__taken_on__range=(monday, sunday))
+    valid = Q(certificate_status=Guard.CertificateStatus.VALID, certificate_expires_on__gte=sunday)
+    rows = (
+        Guard.objects.filter(status=Guard.Status.ACTIVE, company__active=True)
+        .values("company_id", "company__name", "post")
+        .annotate(
+            guards=Count("id", distinct=True), certified=Count("id", distinct=True, filter=valid),
+            taken=Count("exams", filter=week), passed=Count("exams", filter=week & Q(exams__passed=True)),
+        )
+        .order_by("company__name", "post")
     )
-    return {"expected": totals["n_expected"], "attended": totals["n_attended"], "absent": totals["n_absent"]}
+    return [
+        {
+            "company_id": r["company_id"], "company": r["company__name"], "compound": r["post"], "guards": r["guards"],
+            "certified": r["certified"], "rate": round(100 * r["certified"] / r["guards"], 1) if r["guards"] else 0.0,
+            "taken": r["taken"], "passed": r["passed"],
+        }
+        for r in rows
+        if r["taken"] or r["certified"] < r["guards"]
+    ]

@@ -44,14 +44,14 @@ class TrainingSessionForm(forms.Form):
 
 
 class RosterMoveForm(forms.Form):
-    """Move one entry of a roster to another session with a free seat (choices set by the view)."""
+    """Move the ticked entries of a roster to one session (choices set by the view)."""
 
-    entry = forms.TypedChoiceField(label=_("Guard"), coerce=int)
+    entry = forms.TypedMultipleChoiceField(label=_("Guards"), coerce=int)
     session = forms.TypedChoiceField(label=_("Move to session"), coerce=int)
 
-    def __init__(self, *args, entries=(), sessions=(), **kwargs):
+    def __init__(self, *args, entry_ids=(), sessions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["entry"].choices = [(e.pk, e.guard.name) for e in entries]
+        self.fields["entry"].choices = [(pk, pk) for pk in entry_ids]
         self.fields["session"].choices = [(s.pk, str(s)) for s in sessions]
 
 

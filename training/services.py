@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.permissions import require_officer, require_officer_or_manager_of
 from config.dates import parse_quarter, previous_quarter
@@ -246,6 +246,50 @@ def roster_move_entry(*, entry: RosterEntry, session: TrainingSession, by=None) 
     entry._history_user = by
     entry.save(update_fields=["session"])
     return entry
+
+
+@transaction.atomic
+def roster_move_entries(*, roster: TrainingRoster, entry_ids, session: TrainingSession, by=None) -> list[RosterEntry]:
+    """Move several guards of one roster to `session` at once, by the rules of roster_move_entry. All
+    or nothing: when the session has no seat or no share left for one of them, nothing moves and the
+    refusal names that guard. Guards already in the session are left as they are. A fixed number of
+    queries however many guards move."""
+    roster = TrainingRoster.objects.select_for_update().get(pk=roster.pk)
+    require_officer_or_manager_of(roster.company_id, by)
+    if not roster.editable:
+        raise DomainError(_("Only a draft or returned roster can be changed."), conflict=True)
+    if session.quarter != roster.quarter or session.kind != TrainingSession.Kind.ROTATION:
+        raise ValidationError({"session": [_("Choose a rotation session of quarter %(q)s.") % {"q": roster.quarter}]})
+    if session.held_on < timezone.localdate():
+        raise ValidationError({"session": [_("This session has already taken place.")]})
+    wanted = list(dict.fromkeys(int(pk) for pk in entry_ids))
+    entries = {e.pk: e for e in roster.entries.select_related("guard").filter(pk__in=wanted).order_by()}
+    if unknown := [pk for pk in wanted if pk not in entries]:
+        raise ValidationError({"entries": [_("Not on this roster: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]})
+    moving = [entries[pk] for pk in wanted if entries[pk].session_id != session.pk]
+    if not moving:
+        return []
+    locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    seated = locked.entries.count()
+    company_total = roster.entries.count()
+    cap = max(1, math.ceil(settings.ROSTER_MAX_SHARE * company_total))
+    ours = roster.entries.filter(session=session).count()
+    if seated + len(moving) > locked.capacity:
+        first = moving[max(0, locked.capacity - seated)]
+        raise ValidationError({"session": [
+            _("This session is full. No seat is left for %(name)s (%(free)d free, %(n)d chosen); nobody was moved.")
+            % {"name": first.guard.name, "free": max(0, locked.capacity - seated), "n": len(moving)}
+        ]})
+    if ours + len(moving) > cap:
+        first = moving[max(0, cap - ours)]
+        raise ValidationError({"session": [
+            _("At most %(cap)d of the company's guards may attend one session, so posts stay covered. No room is left for %(name)s; nobody was moved.")
+            % {"cap": cap, "name": first.guard.name}
+        ]})
+    for entry in moving:
+        entry.session = session
+    bulk_update_with_history(moving, RosterEntry, ["session"], default_user=by if getattr(by, "pk", None) else None, default_change_reason="moved")
+    return moving
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ attendance, lock). Reads through training.selectors, writes through training.ser
 import datetime
 import math
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
@@ -159,20 +161,32 @@ def rosters_compile(request):
 def roster_list(request):
     scope = scope_for(request.user)
     rosters = roster_counts(rosters_visible_to(request.user)).order_by("-quarter", "company__name")
+    status = request.GET.get("status", "")
+    if status in TrainingRoster.Status.values:  # ?status=submitted: the rosters awaiting approval
+        rosters = rosters.filter(status=status)
     page = Paginator(rosters, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "training/roster_list.html", {"page": page, "show_company": scope.is_officer})
+    return render(request, "training/roster_list.html", {
+        "page": page, "show_company": scope.is_officer, "status": status if status in TrainingRoster.Status.values else "",
+        "statuses": TrainingRoster.Status.choices,
+    })
 
 
 def _roster_page(request, roster: TrainingRoster, *, return_form=None, status=200):
     scope = scope_for(request.user)
     today = timezone.localdate()
-    entries = list(roster.entries.select_related("guard", "session").order_by("session__held_on", "session_id", "guard__name", "id"))
+    entries = list(
+        roster.entries.select_related("guard", "guard__liaison_point", "session").order_by("session__held_on", "session_id", "guard__name", "id")
+    )
     sessions = _session_rows(list(sessions_with_seats(roster.quarter)))
-    ours = defaultdict(list)
+    term = request.GET.get("q", "").strip()[:64]
+    ours, shown = defaultdict(list), defaultdict(list)
     for entry in entries:
         ours[entry.session_id].append(entry)
+        entry.id_tail = entry.guard.national_id[-4:]
+        if _matches(entry, term):
+            shown[entry.session_id].append(entry)
     cap = max(1, math.ceil(settings.ROSTER_MAX_SHARE * len(entries))) if entries else 0
-    groups = [{"session": s, "entries": ours.get(s.pk, []), "count": len(ours.get(s.pk, [])), "past": s.held_on <= today} for s in sessions]
+    groups = [{"session": s, "entries": shown.get(s.pk, []), "count": len(ours.get(s.pk, [])), "past": s.held_on <= today} for s in sessions]
     can_edit = roster.editable and (scope.is_officer or scope.company_id == roster.company_id)
     targets = [s for s in sessions if s.held_on >= today and s.seats_taken < s.capacity and len(ours.get(s.pk, [])) < cap]
     unplaced = list(Guard.objects.filter(pk__in=roster.unplaced or []).order_by("name").values("pk", "name", "post"))
@@ -196,8 +210,22 @@ def _roster_page(request, roster: TrainingRoster, *, return_form=None, status=20
         "attendance_rows": attendance_rows,
         "return_form": return_form or RosterReturnForm(),
         "today": today,
+        "q": term,
+        "shown_count": sum(len(v) for v in shown.values()),
     }
     return render(request, "training/roster_detail.html", context, status=status)
+
+
+def _matches(entry, term: str) -> bool:
+    """The roster page's search: a guard's name, post or liaison point contains the term, or the
+    last four characters of the resident id (all the page shows of it) end with it."""
+    if not term:
+        return True
+    guard, needle = entry.guard, term.casefold()
+    point = guard.liaison_point.name if guard.liaison_point_id else ""
+    if any(needle in text.casefold() for text in (guard.name, guard.post, point)):
+        return True
+    return len(term) <= 4 and entry.id_tail.casefold().endswith(needle)
 
 
 @role_required("officer", "manager")
@@ -213,19 +241,25 @@ def _roster_for_post(request, pk) -> TrainingRoster:
 @require_POST
 @role_required("officer", "manager")
 def roster_move(request, pk):
+    """Move the ticked guards to one session, all or none (the page without JavaScript; the page's
+    script posts the same choice to the API's bulk-move and redraws in place)."""
     roster = _roster_for_post(request, pk)
-    entries = list(roster.entries.select_related("guard"))
     sessions = list(TrainingSession.objects.filter(quarter=roster.quarter))
-    form = RosterMoveForm(request.POST, entries=entries, sessions=sessions)
+    form = RosterMoveForm(request.POST, entry_ids=roster.entries.values_list("pk", flat=True), sessions=sessions)
     if not form.is_valid():
-        messages.error(request, _("Choose a guard of this roster and a session of quarter %(q)s.") % {"q": roster.quarter})
+        messages.error(request, _("Choose guards of this roster and a session of quarter %(q)s.") % {"q": roster.quarter})
     else:
-        entry = next(e for e in entries if e.pk == form.cleaned_data["entry"])
         session = next(s for s in sessions if s.pk == form.cleaned_data["session"])
-        ok, _moved = attempt(request, lambda: services.roster_move_entry(entry=entry, session=session, by=request.user))
+        ok, moved = attempt(
+            request, lambda: services.roster_move_entries(roster=roster, entry_ids=form.cleaned_data["entry"], session=session, by=request.user)
+        )
         if ok:
-            messages.success(request, _("%(name)s moved to the session on %(day)s.") % {"name": entry.guard.name, "day": session.held_on.isoformat()})
-    return redirect("training:roster-detail", pk=roster.pk)
+            messages.success(request, ngettext(
+                "%(n)d guard moved to the session on %(day)s.", "%(n)d guards moved to the session on %(day)s.", len(moved)
+            ) % {"n": len(moved), "day": session.held_on.isoformat()})
+    target = reverse("training:roster-detail", kwargs={"pk": roster.pk})
+    term = request.POST.get("q", "").strip()
+    return redirect(f"{target}?{urlencode({'q': term})}" if term else target)
 
 
 @require_POST

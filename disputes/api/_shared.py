@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from accounts.audit import AuditEvent, audit_record
 from accounts.permissions import IsOfficer, is_guard, is_officer
+from disputes.parties import DisputeParty, party_phone_validator
 from disputes.selectors import can_see_sources
 
 
@@ -28,9 +29,11 @@ def url_or_none(name: str, pk: int) -> str | None:
 
 
 class PartySerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=64)
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    role = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    """One party row: a name or a description, a role, a Chinese mobile or landline when known."""
+
+    name = serializers.CharField(max_length=100)
+    role = serializers.ChoiceField(choices=DisputeParty.Role.choices, default=DisputeParty.Role.PARTY)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="", validators=[party_phone_validator])
 
 
 class NoteSerializer(serializers.Serializer):

@@ -12,10 +12,10 @@ from disputes.api.maps import DisputeMapActions
 from disputes.api.timeline import DisputeRecordActions
 from disputes.filters import DisputeFilter
 from disputes.models import Dispute, DisputeCategory
-from disputes.selectors import dispute_list_visible_to
+from disputes.selectors import can_see_sources, dispute_list_visible_to
 from guards.models import Guard
 from liaison_points.api import CoordinateField
-from liaison_points.models import LiaisonPoint
+from liaison_points.models import LiaisonPoint, Township
 
 
 class DisputeSerializer(serializers.ModelSerializer):
@@ -25,11 +25,12 @@ class DisputeSerializer(serializers.ModelSerializer):
     township = serializers.IntegerField(source="liaison_point.township_id", read_only=True, allow_null=True)
     township_name = serializers.CharField(source="liaison_point.township.name", read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
+    needs_position = serializers.BooleanField(read_only=True, help_text=_("Taken from an address or a township: the map position is to be added."))
 
     class Meta:
         model = Dispute
         fields = [
-            "id", "category", "title", "place", "latitude", "longitude", "liaison_point", "liaison_point_name",
+            "id", "category", "title", "place", "latitude", "longitude", "needs_position", "liaison_point", "liaison_point_name",
             "township", "township_name", "reported_by_kind", "status", "escalated_to", "reported_at", "accepted_at",
             "finished_at", "first_response_due", "resolution_due", "overdue", "merged_into",
         ]
@@ -43,7 +44,7 @@ class DisputeSerializer(serializers.ModelSerializer):
 class DisputeOfficerSerializer(DisputeSerializer):
     """Everything, parties and reporter included: officers only."""
 
-    parties = PartySerializer(many=True, read_only=True)
+    parties = PartySerializer(source="party_rows", many=True, read_only=True)
     reporting_guard_name = serializers.CharField(source="reporting_guard.name", read_only=True, allow_null=True)
     helped_by_name = serializers.CharField(source="helped_by.name", read_only=True, allow_null=True)
 
@@ -62,7 +63,11 @@ class DisputeInputSerializer(serializers.Serializer):
     place = serializers.CharField(max_length=200)
     latitude = CoordinateField(axis="latitude", required=False, allow_null=True, default=None)
     longitude = CoordinateField(axis="longitude", required=False, allow_null=True, default=None)
-    parties = PartySerializer(many=True, required=False, default=list)
+    township = serializers.PrimaryKeyRelatedField(
+        queryset=Township.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("Without a position: the township the caller named (else the one named in `place`). The dispute goes to its liaison point and waits for its position."),
+    )
+    parties = PartySerializer(many=True, required=False, default=list, help_text=_("At least one party."))
     reported_by_kind = serializers.ChoiceField(
         choices=Dispute.ReporterKind.choices, required=False,
         help_text=_("Officers only: entered for themselves or for a resident. A guard always reports as a guard."),
@@ -82,6 +87,11 @@ class EscalateSerializer(NoteSerializer):
 
 class ReassignSerializer(ReasonSerializer):
     liaison_point = serializers.PrimaryKeyRelatedField(queryset=LiaisonPoint.objects.all())
+
+
+class DisputePositionSerializer(serializers.Serializer):
+    latitude = CoordinateField(axis="latitude")
+    longitude = CoordinateField(axis="longitude")
 
 
 class MergeSerializer(NoteSerializer):
@@ -112,7 +122,8 @@ class DisputeViewSet(DisputeRecordActions, DisputeMapActions, ReportViewSet):
     officer_output_class = DisputeOfficerSerializer
 
     def get_queryset(self):
-        return dispute_list_visible_to(user=self.request.user)
+        qs = dispute_list_visible_to(user=self.request.user)
+        return qs.prefetch_related("party_rows") if can_see_sources(self.request.user) else qs
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
@@ -145,4 +156,9 @@ class DisputeViewSet(DisputeRecordActions, DisputeMapActions, ReportViewSet):
         "merge", MergeSerializer, DisputeOfficerSerializer,
         lambda dispute, by, data: services.dispute_merge(duplicate=dispute, into=data["into"], by=by, note=data["note"]),
         summary="Merge this duplicate into another dispute",
+    )
+    position = transition_action(
+        "position", DisputePositionSerializer, DisputeOfficerSerializer,
+        lambda dispute, by, data: services.dispute_set_position(dispute=dispute, by=by, latitude=data["latitude"], longitude=data["longitude"]),
+        summary="Add or correct the map position (a dispute taken by township or address)",
     )

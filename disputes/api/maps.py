@@ -57,7 +57,7 @@ class DisputeMapActions:
     @action(detail=False, methods=["get"], pagination_class=None)
     def geojson(self, request):
         now = timezone.now()
-        rows = self.filter_queryset(self.get_queryset())[:MAX_FEATURES]
+        rows = self.filter_queryset(self.get_queryset()).filter(latitude__isnull=False)[:MAX_FEATURES]
         return feature_collection(
             point_feature(d.pk, d.latitude, d.longitude, {
                 "id": d.pk, "kind": "dispute", "name": f"#{d.pk} {d.title}", "category": d.category,

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config import api_fields
+from config.activity import ACTIVITY_FIELDS, ACTIVITY_MAX
 
 from accounts.permissions import is_officer
 from disputes import services
@@ -44,7 +45,8 @@ class TipOfficerSerializer(TipSerializer):
     class Meta(TipSerializer.Meta):
         fields = TipSerializer.Meta.fields + [
             "source_kind", "source_guard", "source_guard_name", "volunteer_name", "volunteer_phone", "case_number",
-            "outcome_note", "dispute", "rectification_by", "rectification_due", "rectified_at", "created_at", "updated_at",
+            "outcome_note", "dispute", "rectification_by", "rectification_due", "rectified_at", *ACTIVITY_FIELDS,
+            "created_at", "updated_at",
         ]
         read_only_fields = fields
 
@@ -68,6 +70,10 @@ class TipCloseSerializer(NoteSerializer):
     outcome = serializers.ChoiceField(choices=Tip.Outcome.choices, required=False, allow_blank=True, default="")
     case_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
+    suspects_caught = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False, default=0)
+    fugitives_assisted = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False, default=0)
+    residents_helped = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False, default=0)
+    three_defences_guided = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False, default=0)
 
 
 class RectificationSerializer(serializers.Serializer):
@@ -133,7 +139,13 @@ class TipViewSet(TipAttachmentActions, TipMapActions, ReportViewSet):
         if not is_officer(request.user):
             data.pop("source_kind", None)
         tip = services.tip_report(by=request.user, files=files, **data)
-        return self._detail(tip, status.HTTP_201_CREATED)
+        if files:
+            return self._detail(tip, status.HTTP_201_CREATED)
+        # Nothing attached: the tip as written is the answer (its point and source are in hand), no re-read.
+        tip.attachment_count = 0
+        data = self.output_for_user()(tip, context=self.get_serializer_context()).data
+        data["attachments"] = []
+        return Response(data, status=status.HTTP_201_CREATED)
 
     verify = _transition("verify", Tip.Status.VERIFIED, NoteSerializer, summary="Verified (credits the source guard)")
     act = _transition("act", Tip.Status.ACTED, NoteSerializer, summary="Acted on")

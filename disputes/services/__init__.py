@@ -22,6 +22,7 @@ from disputes.services.dispute_workflow import (
 )
 from disputes.services.intake import dispute_reassign, dispute_report, due_dates, tip_report
 from disputes.services.notices import dispute_notify_point, disputes_flag_overdue, pending_notices_send, tip_notify_point
+from disputes.services.placing import dispute_set_position
 from disputes.services.tip_workflow import (
     TIP_TRANSITIONS,
     tip_link_dispute,
@@ -39,6 +40,7 @@ __all__ = [
     "dispute_reassign",
     "dispute_reopen",
     "dispute_report",
+    "dispute_set_position",
     "dispute_transition",
     "disputes_flag_overdue",
     "due_dates",

@@ -28,7 +28,11 @@ def enqueue(task, **kwargs) -> None:
 def reporting_guard(by, *, refusal: str) -> Guard | None:
     """The guard reporting as themselves, or None for an officer; anyone else is refused with `refusal`."""
     scope = scope_for(by)
-    guard = Guard.objects.filter(pk=scope.guard_id).first() if scope.is_guard else None
+    guard = None
+    if scope.is_guard:
+        # scope_for read the guard through the account this request: reuse it rather than read it again.
+        profile = getattr(by, "guard_profile", None)
+        guard = profile if profile is not None and profile.pk == scope.guard_id else Guard.objects.filter(pk=scope.guard_id).first()
     if guard is None and not scope.is_officer:
         raise DomainError(refusal)
     return guard
@@ -39,10 +43,12 @@ def raise_errors(errors: dict) -> None:
         raise ValidationError(errors)
 
 
-def full_clean(obj, errors: dict, exclude=()) -> None:
-    """Run the model's checks on top of the `errors` already found; raise them all at once."""
+def full_clean(obj, errors: dict, exclude=(), *, validate_constraints: bool = True) -> None:
+    """Run the model's checks on top of the `errors` already found; raise them all at once.
+    `validate_constraints=False` when the caller's own checks already guarantee the model's
+    constraints (each costs a query; the database still enforces them)."""
     try:
-        obj.full_clean(exclude=[*exclude, *errors])
+        obj.full_clean(exclude=[*exclude, *errors], validate_constraints=validate_constraints)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)

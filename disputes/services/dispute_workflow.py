@@ -12,6 +12,7 @@ from config.exceptions import DomainError
 from disputes.models import Dispute, DisputeEvent, DisputeFollowUp, MediationSession, Tip
 from disputes.services._shared import event, full_clean, lock, lock_for_transition, raise_errors, save
 from disputes.services.intake import due_dates
+from disputes.services.placing import merge_parties
 from guards.models import Guard
 from rewards.services import points_award
 
@@ -116,9 +117,7 @@ def dispute_merge(*, duplicate: Dispute, into: Dispute, by, note: str = "") -> D
         raise DomainError(_("Only an open dispute can be merged into another."), conflict=True)
     if target.status == S.MERGED:
         raise DomainError(_("The target was itself merged; merge into %(id)s instead.") % {"id": f"#{target.merged_into_id}"}, conflict=True)
-    known = {(p.get("name"), p.get("phone")) for p in target.parties}
-    target.parties = target.parties + [p for p in dup.parties if (p.get("name"), p.get("phone")) not in known]
-    save(target, by)
+    merge_parties(into=target, duplicate=dup)
     previous = dup.status
     dup.status = S.MERGED
     dup.merged_into = target

@@ -13,7 +13,8 @@ from config.exceptions import DomainError
 from disputes.models import Dispute, DisputeEvent, Tip, TipAttachment
 from disputes.services._shared import PHONE, enqueue, event, full_clean, lock, reporting_guard, save
 from disputes.services.attachments import attachment_save, attachments_validate
-from liaison_points.models import LiaisonPoint
+from disputes.services.placing import clean_parties, save_parties, township_point
+from liaison_points.models import LiaisonPoint, Township
 from liaison_points.selectors import liaison_point_route
 
 
@@ -25,26 +26,6 @@ def due_dates(*, category: str, start: datetime.datetime) -> tuple[datetime.date
     hours = custom.get("first_response_hours", settings.DISPUTE_FIRST_RESPONSE_HOURS)
     days = custom.get("resolution_days", settings.DISPUTE_RESOLUTION_DAYS)
     return start + datetime.timedelta(hours=hours), start + datetime.timedelta(days=days)
-
-
-def _clean_parties(parties, errors: dict) -> list[dict]:
-    cleaned = []
-    for i, party in enumerate(parties or []):
-        if not isinstance(party, dict):
-            errors.setdefault("parties", []).append(_("Party %(n)s must have a name and an optional phone.") % {"n": i + 1})
-            continue
-        name = str(party.get("name") or "").strip()
-        phone = str(party.get("phone") or "").strip()
-        role = str(party.get("role") or "").strip()
-        if not name or len(name) > 64:
-            errors.setdefault("parties", []).append(_("Party %(n)s needs a name of at most 64 characters.") % {"n": i + 1})
-        elif phone and not PHONE.match(phone):
-            errors.setdefault("parties", []).append(_("The phone of %(name)s is not a phone number.") % {"name": name})
-        else:
-            cleaned.append({"name": name, "phone": phone, "role": role[:32]})
-    if len(cleaned) > 20:
-        errors.setdefault("parties", []).append(_("At most 20 parties."))
-    return cleaned
 
 
 def _officer_kind(kind: str | None, *, default: str, guard_kind: str, field: str, errors: dict) -> str:
@@ -66,6 +47,8 @@ def dispute_report(
     longitude=None,
     description: str = "",
     parties: Iterable[dict] = (),
+    township: Township | None = None,
+    parties_required: bool = True,
     reported_by_kind: str | None = None,
     reporter_name: str = "",
     reporter_phone: str = "",
@@ -74,7 +57,10 @@ def dispute_report(
     """Record a new dispute and route it to the liaison point responsible for its place.
 
     A guard reports as themselves (a missing position falls back to their post); an officer enters
-    one for themselves or a resident. Raises ValidationError with field errors; nothing is saved then."""
+    one for themselves or a resident, with a map position or else a township (given, or named in the
+    place): then it goes to that township's point and waits for its position. Parties are rows
+    {name, role, phone}; at least one unless `parties_required` is False (a dispute opened from a
+    tip). Raises ValidationError with field errors; nothing is saved then."""
     errors: dict[str, list[str]] = {}
     guard = reporting_guard(by, refusal=_("Only officers and guards may report disputes."))
     if guard is not None:
@@ -86,22 +72,34 @@ def dispute_report(
             reported_by_kind, default=Dispute.ReporterKind.OFFICER, guard_kind=Dispute.ReporterKind.GUARD,
             field="reported_by_kind", errors=errors,
         )
-    if latitude in (None, "") or longitude in (None, ""):
-        errors["latitude"] = [_("Give the position of the dispute (click the map or type the coordinates).")]
-    cleaned_parties = _clean_parties(parties, errors)
+    point = None
+    if (latitude in (None, "")) != (longitude in (None, "")):
+        errors["latitude" if latitude in (None, "") else "longitude"] = [_("Give both latitude and longitude, or neither.")]
+    elif latitude in (None, ""):
+        latitude = longitude = None
+        township, point = township_point(township=township, place=place, errors=errors)
+    if reporter_phone and not PHONE.match(reporter_phone.strip()):
+        errors["reporter_phone"] = [_("This is not a phone number.")]
+    rows = clean_parties(parties, errors, required=parties_required)
     reported_at = reported_at or timezone.now()
     first_due, resolution_due = due_dates(category=category, start=reported_at)
     dispute = Dispute(
-        category=category, title=(title or "").strip(), description=description or "", parties=cleaned_parties,
+        category=category, title=(title or "").strip(), description=description or "", township=township,
         place=(place or "").strip(), latitude=latitude, longitude=longitude, reported_by_kind=reported_by_kind,
-        reporting_guard=guard, reporter_name=reporter_name or "", reporter_phone=reporter_phone or "",
+        reporting_guard=guard, reporter_name=reporter_name or "", reporter_phone=(reporter_phone or "").strip(),
         created_by=by, reported_at=reported_at, first_response_due=first_due, resolution_due=resolution_due,
     )
-    full_clean(dispute, errors, exclude=["liaison_point", "parties"])
-    dispute.liaison_point = liaison_point_route(latitude=dispute.latitude, longitude=dispute.longitude)
+    full_clean(dispute, errors, exclude=["liaison_point", "township"])
+    if dispute.latitude is not None:
+        dispute.liaison_point = liaison_point_route(latitude=dispute.latitude, longitude=dispute.longitude)
+        note = _("Routed automatically to %(point)s.") % {"point": dispute.liaison_point} if dispute.liaison_point else ""
+    else:
+        dispute.liaison_point = point
+        note = _("No map position: routed by township %(township)s to %(point)s; position to be added.") % {
+            "township": township, "point": point}
     save(dispute, by)
-    event(dispute.pk, DisputeEvent.Kind.REPORTED, by, to_status=dispute.status, to_point=dispute.liaison_point,
-          note=_("Routed automatically to %(point)s.") % {"point": dispute.liaison_point} if dispute.liaison_point else "")
+    save_parties(dispute, rows)
+    event(dispute.pk, DisputeEvent.Kind.REPORTED, by, to_status=dispute.status, to_point=dispute.liaison_point, note=note)
     from disputes.tasks import dispute_notify_point_task
 
     enqueue(dispute_notify_point_task, dispute_id=dispute.pk)
@@ -147,7 +145,10 @@ def tip_report(
         source_kind=source_kind, source_guard=guard, volunteer_name=(volunteer_name or "").strip(),
         volunteer_phone=(volunteer_phone or "").strip(), created_by=by, received_at=received_at or timezone.now(),
     )
-    full_clean(tip, errors, exclude=["liaison_point"])
+    # The guard and the author are the request's own (no lookup to check them), and the checks above
+    # already hold the tip's three constraints (a guard source has its guard, both coordinates or
+    # neither, no outcome yet): a query each saved per tip, and the database still enforces them.
+    full_clean(tip, errors, exclude=["liaison_point", "source_guard", "created_by"], validate_constraints=False)
     if tip.latitude is not None:
         tip.liaison_point = liaison_point_route(latitude=tip.latitude, longitude=tip.longitude)
     elif guard is not None:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.activity import ACTIVITY_FIELDS, activity_errors
 from config.exceptions import DomainError
 from disputes.models import Dispute, DisputeEvent, Tip, TipAttachment
 from disputes.services._shared import event, lock, lock_for_transition, raise_errors, save
@@ -27,11 +28,13 @@ TIP_TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 @transaction.atomic
 def tip_transition(
-    *, tip: Tip, to: str, by, note: str = "", outcome: str = "", case_number: str = "", outcome_note: str = ""
+    *, tip: Tip, to: str, by, note: str = "", outcome: str = "", case_number: str = "", outcome_note: str = "",
+    **activity: int,
 ) -> Tip:
     """received → verified → acted on → closed, or unfounded. Verifying a guard's tip credits the
     guard "tip" points once; finding a verified tip unfounded takes them back. Closing may record the
-    outcome (a solved case needs its case number)."""
+    outcome (a solved case needs its case number) and the activity counts (suspects caught,
+    fugitives assisted, residents helped, "three defences" guidance: config.activity), 0 to 999."""
     from rewards.services import points_revoke
 
     locked = lock_for_transition(tip, to=to, transitions=TIP_TRANSITIONS)
@@ -42,6 +45,11 @@ def tip_transition(
         errors["case_number"] = [_("A solved case needs its case number.")]
     if to == T.UNFOUNDED and not (note or "").strip():
         errors["note"] = [_("Say why the tip is unfounded.")]
+    if unknown := set(activity) - set(ACTIVITY_FIELDS):
+        raise TypeError(f"unknown activity counts: {sorted(unknown)}")
+    if activity and to != T.CLOSED:
+        errors[next(iter(activity))] = [_("Activity counts are recorded when the tip is closed.")]
+    errors.update(activity_errors({name: activity.get(name, 0) for name in ACTIVITY_FIELDS}))
     raise_errors(errors)
     now = timezone.now()
     previous = locked.status
@@ -57,6 +65,8 @@ def tip_transition(
         locked.case_number = case_number.strip()
     if outcome_note or note:
         locked.outcome_note = (outcome_note or note).strip()
+    for name, value in activity.items():
+        setattr(locked, name, value)
     save(locked, by, reason=(note or "").strip()[:100] or None)
     if locked.source_guard_id:
         if to == T.VERIFIED:
@@ -115,7 +125,8 @@ def tip_start_dispute(*, tip: Tip, by, category: str, title: str, parties: Itera
         by=by, category=category, title=title, place=tip.place, parties=parties, description=tip.text,
         latitude=latitude if latitude not in (None, "") else tip.latitude,
         longitude=longitude if longitude not in (None, "") else tip.longitude,
-        reported_by_kind=Dispute.ReporterKind.OFFICER,
+        reported_by_kind=Dispute.ReporterKind.OFFICER, parties_required=False,
+        township=tip.liaison_point.township if tip.liaison_point_id else None,
     )
     tip_link_dispute(tip=tip, dispute=dispute, by=by)
     return dispute

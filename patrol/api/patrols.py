@@ -3,6 +3,7 @@ actions (officers), the roll-call and missed-checkpoint actions, and the guard's
 import datetime
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,9 +11,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config import api_fields
+from config.activity import ACTIVITY_FIELDS, ACTIVITY_MAX
 
 from accounts.permissions import IsOfficer, IsOfficerOrReadOnly
-from liaison_points.models import LiaisonPoint
+from guards.models import SecurityCompany
+from liaison_points.models import LiaisonPoint, Zone
 from patrol.api.checkpoints import ExplainMissSerializer, PlannedCheckpointSerializer
 from patrol.api.common import IsGuard, PositionSerializer, datetime_field, id_list, leader_field, officer_of
 from patrol.api.coverage import PatrolMapActions
@@ -20,7 +23,9 @@ from patrol.api.plans import ZoneTeamInputSerializer, ZoneTeamSerializer
 from patrol.api.rollcall import CheckInResultSerializer, MarkSerializer, RollCallEventSerializer, RollCallRowSerializer
 from patrol.filters import PatrolFilter
 from patrol.models import Patrol, PatrolKind, PublicityTopic
-from patrol.selectors import patrol_checkpoints, patrol_list_visible_to, patrol_roll_call, patrol_roll_call_events
+from patrol.selectors import (
+    patrol_checkpoints, patrol_list_visible_to, patrol_plain_visible_to, patrol_roll_call, patrol_roll_call_events,
+)
 from patrol.services.rules import rollcall_window
 from patrol.services import (
     checkin_mark,
@@ -43,7 +48,9 @@ class PatrolListSerializer(serializers.ModelSerializer):
     liaison_point_name = serializers.CharField(source="liaison_point.name", read_only=True)
     township = serializers.IntegerField(source="liaison_point.township_id", read_only=True)
     township_name = serializers.CharField(source="liaison_point.township.name", read_only=True)
-    leader_name = serializers.CharField(source="leader.user.__str__", read_only=True)
+    leader_name = serializers.CharField(source="leader.user.__str__", read_only=True, allow_null=True, default=None)
+    lead_company_name = serializers.CharField(source="lead_company.name", read_only=True, allow_null=True, default=None)
+    team_leader_name = serializers.CharField(source="team_leader.name", read_only=True, allow_null=True, default=None)
     member_count = serializers.IntegerField(read_only=True, help_text=_("Guards on the team."))
     present_count = serializers.IntegerField(read_only=True, help_text=_("Team members checked in present or late."))
 
@@ -51,8 +58,9 @@ class PatrolListSerializer(serializers.ModelSerializer):
         model = Patrol
         fields = [
             "id", "liaison_point", "liaison_point_code", "liaison_point_name", "township", "township_name",
-            "leader", "leader_name", "kind", "status", "planned_start", "planned_end", "actual_start", "actual_end",
-            "cancel_reason", "publicity_topics", "people_reached", "plan", "member_count", "present_count",
+            "leader", "leader_name", "lead_company", "lead_company_name", "team_leader", "team_leader_name", "zone",
+            "kind", "status", "planned_start", "planned_end", "actual_start", "actual_end",
+            "cancel_reason", "publicity_topics", "people_reached", *ACTIVITY_FIELDS, "plan", "member_count", "present_count",
         ]
         read_only_fields = fields
 
@@ -101,9 +109,22 @@ class PatrolDetailSerializer(PatrolListSerializer):
 # --- input -------------------------------------------------------------------------------------
 
 
+def _count_field():
+    return serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False, default=0)
+
+
 class PatrolInputSerializer(serializers.Serializer):
     liaison_point = serializers.PrimaryKeyRelatedField(queryset=LiaisonPoint.objects.all())
     leader = leader_field()
+    lead_company = serializers.PrimaryKeyRelatedField(
+        queryset=SecurityCompany.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("The lead unit of a patrol without an officer (give `team_leader` too; leave `leader` out)."),
+    )
+    team_leader = api_fields.IdField(required=False, allow_null=True, default=None, help_text=_("The lead unit's guard who leads the team."))
+    zone = serializers.PrimaryKeyRelatedField(
+        queryset=Zone.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("A zone patrol counts toward every liaison point of the zone."),
+    )
     planned_start = api_fields.DateTimeField()
     planned_end = api_fields.DateTimeField()
     kind = serializers.ChoiceField(choices=PatrolKind.choices, default=PatrolKind.FOOT)
@@ -117,6 +138,10 @@ class PatrolInputSerializer(serializers.Serializer):
 class FinishSerializer(serializers.Serializer):
     publicity_topics = serializers.ListField(child=serializers.ChoiceField(choices=PublicityTopic.choices), required=False, default=list)
     people_reached = api_fields.CountField(required=False, default=0)
+    suspects_caught = _count_field()
+    fugitives_assisted = _count_field()
+    residents_helped = _count_field()
+    three_defences_guided = _count_field()
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
 
 
@@ -161,8 +186,13 @@ class PatrolViewSet(PatrolMapActions, mixins.ListModelMixin, mixins.RetrieveMode
     @extend_schema(request=PatrolInputSerializer, responses={201: PatrolDetailSerializer})
     def create(self, request, *args, **kwargs):
         data = self._input(PatrolInputSerializer)
+        if data["lead_company"] is not None:  # led by a unit: the officer is not defaulted to the requester
+            leader = data.get("leader")
+        else:
+            leader = officer_of(request.user, data.get("leader"))
         patrol = patrol_plan(
-            liaison_point=data["liaison_point"], leader=officer_of(request.user, data.get("leader")),
+            liaison_point=data["liaison_point"], leader=leader, lead_company=data["lead_company"],
+            team_leader_id=data["team_leader"], zone=data["zone"],
             planned_start=data["planned_start"], planned_end=data["planned_end"], kind=data["kind"],
             area=data.get("area"), guard_ids=data["guards"], lead_guard_ids=data["lead_guards"],
             checkpoint_ids=data["checkpoints"], notes=data["notes"], by=request.user,
@@ -239,7 +269,9 @@ class PatrolViewSet(PatrolMapActions, mixins.ListModelMixin, mixins.RetrieveMode
                    request=PositionSerializer, responses={200: CheckInResultSerializer})
     @action(detail=True, methods=["post"], url_path="check-in", permission_classes=[IsGuard])
     def check_in(self, request, pk=None):
-        patrol = self.get_object()  # scoped: a guard sees only the patrols they are on
+        patrol = patrol_plain_visible_to(user=request.user, pk=pk)  # scoped: a guard sees only the patrols they are on
+        if patrol is None:
+            raise Http404
         data = self._input(PositionSerializer)
         check_in = checkin_record(patrol=patrol, guard=request.user.guard_profile, **data)
         return Response(CheckInResultSerializer(check_in).data)

@@ -44,13 +44,16 @@ class ZoneTeamSerializer(serializers.Serializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     liaison_point_name = serializers.CharField(source="liaison_point.name", read_only=True)
-    leader_name = serializers.CharField(source="leader.user.__str__", read_only=True)
+    leader_name = serializers.CharField(source="leader.user.__str__", read_only=True, allow_null=True, default=None)
+    lead_company_name = serializers.CharField(source="lead_company.name", read_only=True, allow_null=True, default=None)
+    lead_rotation = serializers.ListField(child=serializers.IntegerField(), read_only=True)
     member_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = RecurringPlan
         fields = [
-            "id", "liaison_point", "liaison_point_name", "leader", "leader_name", "kind", "weekdays", "start_time",
+            "id", "liaison_point", "liaison_point_name", "leader", "leader_name", "lead_company", "lead_company_name",
+            "zone", "lead_rotation", "lead_count", "kind", "weekdays", "start_time",
             "end_time", "starts_on", "ends_on", "area", "active", "member_count", "created_at",
         ]
         read_only_fields = fields
@@ -59,6 +62,19 @@ class PlanSerializer(serializers.ModelSerializer):
 class PlanInputSerializer(serializers.Serializer):
     liaison_point = serializers.PrimaryKeyRelatedField(queryset=LiaisonPoint.objects.all())
     leader = leader_field()
+    lead_company = serializers.PrimaryKeyRelatedField(
+        queryset=SecurityCompany.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("A plan led by one unit (leave `leader` and `zone` out)."),
+    )
+    zone = serializers.PrimaryKeyRelatedField(
+        queryset=Zone.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("A zone plan: every patrol day the next unit of `lead_rotation` leads (leave `leader` out)."),
+    )
+    lead_rotation = serializers.ListField(
+        child=api_fields.IdField(), required=False, default=list, max_length=100,
+        help_text=_("Unit ids in the order they lead; empty: the zone's units by name."),
+    )
+    lead_count = serializers.IntegerField(min_value=1, max_value=10, required=False, default=2)
     weekdays = serializers.ListField(child=serializers.IntegerField(), help_text=_("0 = Monday … 6 = Sunday"))
     start_time = serializers.TimeField()
     end_time = serializers.TimeField(help_text=_("Earlier than the start time means the next day."))
@@ -98,7 +114,9 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         serializer = PlanInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        leader = officer_of(request.user, data.pop("leader", None))
+        leader = data.pop("leader", None)
+        if data["lead_company"] is None and data["zone"] is None:  # officer-led: the requester by default
+            leader = officer_of(request.user, leader)
         plan = plan_create(
             leader=leader, guard_ids=data.pop("guards"), checkpoint_ids=data.pop("checkpoints"), by=request.user, **data
         )

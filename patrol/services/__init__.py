@@ -1,6 +1,7 @@
 """Every write with a rule in the patrol app, one module per use-case area:
 
-- planning: one patrol, its team, recurring plans and what they generate, zone proposals
+- planning: one patrol, its team and who leads it, recurring plans and what they generate
+- zones: zone patrols (a zone's units, the lead rotation, a proposed team)
 - lifecycle: start, finish, cancel (compare-and-set, so a double click cannot apply twice)
 - rules: the time windows (check-in, roll-call, scans), night hours, judging a phone's position
 - rollcall: the guard's check-in, the officer's marks and overrides (logged), points that follow attendance
@@ -24,14 +25,13 @@ from patrol.services.inspections import inspection_save
 from patrol.services.lifecycle import patrol_cancel, patrol_finish, patrol_start
 from patrol.services.planning import (
     Generated,
-    ZoneProposal,
     patrol_plan,
     patrol_set_team,
     patrols_drop_guard,
     plan_create,
     plan_generate,
-    zone_patrol_propose,
 )
+from patrol.services.zones import ZoneProposal, rotation_index, zone_patrol_propose, zone_rotation, zone_unit_list
 from patrol.services.closing import Closed, patrol_mark_missed, patrols_close_overdue
 from patrol.services.rollcall import checkin_mark, checkin_record
 from patrol.services.rules import checkin_window, is_night, overdue_after, position_note, rollcall_window
@@ -67,5 +67,8 @@ __all__ = [
     "patrols_drop_guard",
     "plan_create",
     "plan_generate",
+    "rotation_index",
     "zone_patrol_propose",
+    "zone_rotation",
+    "zone_unit_list",
 ]

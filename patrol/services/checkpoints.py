@@ -102,12 +102,13 @@ def _no_patrol_error(checkpoint: Checkpoint, guard: Guard, at: datetime.datetime
 @transaction.atomic
 def checkpoint_visit(
     *, code: str, guard: Guard, at: datetime.datetime | None = None, latitude=None, longitude=None, accuracy=None,
-    patrol_id: int | None = None,
+    patrol_id: int | None = None, received_at: datetime.datetime | None = None,
 ) -> PatrolCheckpoint:
     """A team member scans a checkpoint's QR code during their patrol under way that includes it,
     inside the patrol's window. `patrol_id` (the patrol the scan page was opened for) must be that
     patrol. The position is judged against the checkpoint's radius: far, inaccurate or missing, the
-    scan is recorded but flagged (and a later good scan replaces it); a good visit is kept."""
+    scan is recorded but flagged (and a later good scan replaces it); a good visit is kept. `at` is
+    when the guard scanned; a scan the phone sent later (offline) keeps its arrival in `received_at`."""
     at = at or timezone.now()
     lat, lng = clean_position(latitude, longitude)
     checkpoint = checkpoint_from_code(code)
@@ -138,8 +139,10 @@ def checkpoint_visit(
     )
     planned.visited_at, planned.visited_by, planned.latitude, planned.longitude = at, guard, lat, lng
     planned.accuracy, planned.distance, planned.position_state = check.accuracy, check.distance, check.state
-    planned.missed_reason = ""
-    planned.save(update_fields=["visited_at", "visited_by", "latitude", "longitude", "accuracy", "distance", "position_state", "missed_reason"])
+    planned.missed_reason, planned.received_at = "", received_at
+    planned.save(update_fields=[
+        "visited_at", "visited_by", "latitude", "longitude", "accuracy", "distance", "position_state", "missed_reason", "received_at",
+    ])
     return planned
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.activity import ACTIVITY_FIELDS, activity_errors
 from config.exceptions import DomainError
 from patrol.models import CheckIn, Patrol, PositionState, PublicityTopic
 from patrol.services.rollcall import attendance_credit
@@ -53,12 +54,19 @@ def patrol_start(*, patrol: Patrol, by=None, at: datetime.datetime | None = None
 @transaction.atomic
 def patrol_finish(
     *, patrol: Patrol, by=None, at: datetime.datetime | None = None, publicity_topics: Iterable[str] = (),
-    people_reached: int = 0, notes: str | None = None,
+    people_reached: int = 0, notes: str | None = None, suspects_caught: int = 0, fugitives_assisted: int = 0,
+    residents_helped: int = 0, three_defences_guided: int = 0,
 ) -> Patrol:
     """End a patrol: members who never checked in are marked absent, those present or late earn
-    their patrol points (a check-in flagged far or inaccurate earns them once an officer confirms it)."""
+    their patrol points (a check-in flagged far or inaccurate earns them once an officer confirms it).
+    The report records the publicity done and the activity counts (suspects caught, fugitives
+    assisted, residents helped, "three defences" guidance), each a whole number from 0 to 999."""
     topics = list(dict.fromkeys(publicity_topics))
-    errors = {}
+    activity = {
+        "suspects_caught": suspects_caught, "fugitives_assisted": fugitives_assisted,
+        "residents_helped": residents_helped, "three_defences_guided": three_defences_guided,
+    }
+    errors = activity_errors(activity)
     if unknown := [t for t in topics if t not in PublicityTopic.values]:
         errors["publicity_topics"] = [_("Unknown publicity topic(s): %(t)s.") % {"t": ", ".join(map(str, unknown))}]
     if people_reached is None or int(people_reached) < 0:
@@ -71,14 +79,15 @@ def patrol_finish(
     if errors:
         raise ValidationError(errors)
     changes = {"actual_end": at, "publicity_topics": topics, "people_reached": int(people_reached)}
+    changes.update({name: activity[name] for name in ACTIVITY_FIELDS})
     if notes is not None:
         changes["notes"] = notes
     changes["overdue_flagged_at"] = None
     patrol = _transition(patrol, allowed_from=(Patrol.Status.UNDER_WAY,), to=Patrol.Status.DONE, by=by, **changes)
     checked = set(patrol.check_ins.values_list("guard_id", flat=True))
     CheckIn.objects.bulk_create(
-        CheckIn(patrol=patrol, guard_id=guard_id, at=at, status=CheckIn.Status.ABSENT, source=CheckIn.Source.AUTO)
-        for guard_id in patrol.members.exclude(guard_id__in=checked).values_list("guard_id", flat=True)
+        CheckIn(patrol=patrol, guard_id=guard_id, company_id=company_id, at=at, status=CheckIn.Status.ABSENT, source=CheckIn.Source.AUTO)
+        for guard_id, company_id in patrol.members.exclude(guard_id__in=checked).values_list("guard_id", "guard__company_id")
     )
     flagged = (PositionState.FAR, PositionState.INACCURATE)
     for guard_id, status, source, state in patrol.check_ins.values_list("guard_id", "status", "source", "position_state"):

@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,11 +23,13 @@ _ATTENDED = (CheckIn.Status.PRESENT, CheckIn.Status.LATE)
 @transaction.atomic
 def checkin_record(
     *, patrol: Patrol, guard: Guard, at: datetime.datetime | None = None, latitude=None, longitude=None, accuracy=None,
+    received_at: datetime.datetime | None = None,
 ) -> CheckIn:
     """A guard checks in from the phone. Only team members, only while the patrol is planned or under
     way and within its window. The position is judged against the patrol's area, route or point:
     far, inaccurate or missing, the check-in is recorded and flagged, never silently confirmed.
-    Checking in twice keeps the first check-in."""
+    Checking in twice keeps the first check-in. `at` is when the guard pressed the button (a phone
+    that was offline sends it later: `received_at` is then its arrival), judged against the window."""
     at = at or timezone.now()
     lat, lng = clean_position(latitude, longitude)
     if patrol.status not in (Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY):
@@ -44,15 +46,28 @@ def checkin_record(
         distance_m=lambda a, b: patrol_distance_m(patrol, a, b), limit_m=settings.PATROL_FAR_METRES,
     )
     late_after = patrol.planned_start + datetime.timedelta(minutes=settings.PATROL_LATE_AFTER_MINUTES)
-    check_in, _created = CheckIn.objects.get_or_create(
+    check_in, _created = _create_once(
         patrol=patrol, guard=guard,
         defaults={
-            "at": at, "latitude": lat, "longitude": lng, "source": CheckIn.Source.GUARD,
+            "at": at, "received_at": received_at, "latitude": lat, "longitude": lng, "source": CheckIn.Source.GUARD,
             "accuracy": check.accuracy, "distance": check.distance, "position_state": check.state,
             "status": CheckIn.Status.PRESENT if at <= late_after else CheckIn.Status.LATE,
         },
     )
     return check_in
+
+
+def _create_once(*, patrol: Patrol, guard: Guard, defaults: dict) -> tuple[CheckIn, bool]:
+    """get_or_create the other way round: the INSERT first, since checking in twice is the rare
+    case; one query fewer per check-in than a SELECT before it."""
+    try:
+        with transaction.atomic():
+            return CheckIn.objects.create(patrol=patrol, guard=guard, **defaults), True
+    except IntegrityError:
+        existing = CheckIn.objects.filter(patrol=patrol, guard=guard).first()
+        if existing is None:
+            raise  # another constraint refused the row
+        return existing, False
 
 
 def _check_rollcall_open(patrol: Patrol, at: datetime.datetime) -> None:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.scoping import scope_for
+from config.activity import ACTIVITY_FIELDS, ACTIVITY_LABELS
 from config.dates import iso_week_label, week_start
 from config.forms import attempt
 from patrol import services
@@ -24,7 +25,7 @@ HISTORY_LIMIT = 30
 
 _HISTORY_FIELDS = (
     "status", "planned_start", "planned_end", "actual_start", "actual_end", "kind", "cancel_reason",
-    "publicity_topics", "people_reached", "notes", "leader",
+    "publicity_topics", "people_reached", *ACTIVITY_FIELDS, "notes", "leader", "lead_company", "team_leader",
 )
 _HISTORY_TYPES = {"+": gettext_lazy("Planned"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 
@@ -103,6 +104,7 @@ def _render_detail(request, patrol: Patrol, *, finish_form=None, cancel_form=Non
         "missed_form": missed_form,
         "checkin_statuses": CheckIn.Status.choices,
         "publicity": [topics.get(t, t) for t in patrol.publicity_topics or []],
+        "activity": [(ACTIVITY_LABELS[name], getattr(patrol, name)) for name in ACTIVITY_FIELDS],
         "map_area": patrol.area,
         "map_markers": _markers(patrol, checkpoints),
         "window": services.checkin_window(patrol),
@@ -148,7 +150,7 @@ def patrol_finish(request, pk):
         request, pk, FinishForm, form_name="finish_form",
         action=lambda patrol, data: services.patrol_finish(
             patrol=patrol, by=request.user, publicity_topics=data["publicity_topics"],
-            people_reached=data["people_reached"], notes=data["notes"],
+            people_reached=data["people_reached"], notes=data["notes"], **{name: data[name] for name in ACTIVITY_FIELDS},
         ),
         success=_("The patrol is done; members who never checked in were marked absent."),
     )

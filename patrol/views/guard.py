@@ -4,6 +4,7 @@ phone's position is optional and travels in PositionForm; what the phone then sa
 patrol and checkpoint and any flag (`patrol.services.rules`)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,12 +12,26 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import role_required
 from config.exceptions import DomainError
 from config.forms import attempt
+from config.offline import FIELD as RECORDED_AT
+from config.offline import arrived_late_at, from_outbox, outbox_answer, recorded_at_parse
 from patrol import services
 from patrol.forms import PositionForm
 from patrol.models import Patrol
 from patrol.selectors import guard_patrols_on, guard_patrols_past, guard_patrols_upcoming, patrol_get_visible_to
 from patrol.services.rules import checkin_message, position_note, visit_message
 from patrol.views.common import geo_labels, int_or_none
+
+
+def _when(request) -> dict:
+    """The time the phone recorded (an offline check-in or scan sent later) and, when it arrived
+    late, its arrival: the `at` and `received_at` of the services. Raises ValidationError."""
+    at = recorded_at_parse(request.POST.get(RECORDED_AT))
+    return {"at": at, "received_at": arrived_late_at(at)}
+
+
+def _answer(request, ok: bool, url: str):
+    """The phone's outbox reads JSON; a person's browser follows the redirect to the messages."""
+    return outbox_answer(request, ok=ok, url=url) if from_outbox(request) else redirect(url)
 
 
 def _phone_context(**context) -> dict:
@@ -34,11 +49,13 @@ def checkpoint_scan(request, code):
     if request.method == "POST":
         position = PositionForm(request.POST).position()
         patrol_id = int_or_none(request.POST.get("patrol"))
-        ok, visit = attempt(request, lambda: services.checkpoint_visit(code=code, guard=guard, patrol_id=patrol_id, **position))
+        ok, visit = attempt(
+            request, lambda: services.checkpoint_visit(code=code, guard=guard, patrol_id=patrol_id, **_when(request), **position),
+        )
         if ok:
             message = visit_message(visit, services.checkpoint_radius(checkpoint))
             (messages.success if visit.counts else messages.warning)(request, message)
-        return redirect("patrol:scan", code=code)
+        return _answer(request, ok, reverse("patrol:scan", kwargs={"code": code}))
     current = services.checkpoint_current_visit(checkpoint=checkpoint, guard=guard)
     return render(request, "patrol/scan.html", _phone_context(checkpoint=checkpoint, code=code, current=current))
 
@@ -76,9 +93,9 @@ def my_check_in(request, pk):
     if patrol is None:
         # Same answer whether the patrol exists or not: nothing leaks about other patrols.
         messages.error(request, _("You are not on this patrol's team."))
-        return redirect("patrol:my")
+        return _answer(request, False, reverse("patrol:my"))
     position = PositionForm(request.POST).position()
-    ok, check_in = attempt(request, lambda: services.checkin_record(patrol=patrol, guard=guard, **position))
+    ok, check_in = attempt(request, lambda: services.checkin_record(patrol=patrol, guard=guard, **_when(request), **position))
     if ok:
         (messages.warning if check_in.position_state in ("far", "inaccurate") else messages.success)(request, checkin_message(check_in))
-    return redirect("patrol:my")
+    return _answer(request, ok, reverse("patrol:my"))

@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
+from config.exports import CHUNK, export_file, export_format, export_refused
 from config.forms import attempt
+from patrol.exports import inspection_columns
 from patrol import services
 from patrol.forms import InspectionFilterForm, InspectionForm
 from patrol.selectors import inspection_list
@@ -16,6 +18,11 @@ from patrol.views.common import PAGE_SIZE, officer_profile_id
 @role_required("officer")
 def inspection_list_view(request):
     filters = InspectionFilterForm(request.GET or None)
+    if fmt := export_format(request):  # the same rows as the page, every page of them
+        if filters.is_bound and not filters.is_valid():
+            return export_refused(filters)
+        rows = filters.apply(inspection_list()).iterator(chunk_size=CHUNK)
+        return export_file(rows=rows, columns=inspection_columns(), fmt=fmt, name="inspections")
     page = Paginator(filters.apply(inspection_list()), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "patrol/inspection_list.html", {"filters": filters, "page": page, "today": timezone.localdate()})
 

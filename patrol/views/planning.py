@@ -90,9 +90,14 @@ def _chooser_context(form, *, day: datetime.date, with_leads: bool) -> dict:
     point_id = int_or_none(form["liaison_point"].value())
     checkpoints = _checkpoint_rows(point_id, _ids(value("checkpoints")))
     leads = _ids(value("lead_guards")) if with_leads else set()
+    team = _team_rows(point_id=point_id, day=day, selected=_ids(value("guards")), leads=leads)
+    if "team_leader" in form.fields:  # a unit-led patrol's team leader: one of the chooser's guards
+        form.fields["team_leader"].widget.choices = [("", "—")] + [
+            (row["guard"].pk, f"{row['guard'].name} · {row['guard'].company.name}") for row in team if row["ok"]
+        ]
     return {
         "form": form,
-        "team": _team_rows(point_id=point_id, day=day, selected=_ids(value("guards")), leads=leads),
+        "team": team,
         "team_day": day,
         "checkpoint_rows": checkpoints,
         "map_markers": _plan_map(point_id, checkpoints),
@@ -124,6 +129,9 @@ def patrol_create(request):
         )
         initial["guards"] = [g.pk for g in proposal.guards]
         initial["lead_guards"] = [g.pk for g in proposal.lead]
+        # Yanghe: the zone's lead unit leads, its first proposed guard as team leader, no officer.
+        initial.update(leader=None, lead_company=zone["lead_company"].pk, zone=zone["zone"].pk,
+                       team_leader=proposal.lead[0].pk if proposal.lead else None)
         if proposal.guards and proposal.guards[0].liaison_point_id:
             initial.setdefault("liaison_point", proposal.guards[0].liaison_point_id)
         initial["planned_start"] = datetime.datetime.combine(zone["on"], datetime.time(19))

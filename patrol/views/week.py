@@ -6,12 +6,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
 from config.dates import iso_week_label, parse_iso_week, week_start
+from config.exports import CHUNK, export_file, export_format, export_refused
+from patrol.exports import patrol_columns
 from patrol.forms import WeekFilterForm, week_days
 from patrol.selectors import patrol_list_for_week, patrol_week_coverage
 from patrol.services.rules import night_hours_label
@@ -41,13 +44,21 @@ def patrol_week(request):
         raise PermissionDenied
     today = timezone.localdate()
     monday = week_start(today)
+    fmt = export_format(request)
     if request.GET.get("week"):
         try:
             monday = parse_iso_week(request.GET["week"])
         except ValueError:
+            if fmt:
+                return HttpResponseBadRequest(_("“%(week)s” is not a week such as 2026-W47; nothing was exported.") % {"week": request.GET["week"]},
+                                              content_type="text/plain; charset=utf-8")
             messages.error(request, _("“%(week)s” is not a week such as 2026-W47; showing this week.") % {"week": request.GET["week"]})
     filters = WeekFilterForm(request.GET or None)
     patrols = filters.apply(patrol_list_for_week(user=request.user, monday=monday))
+    if fmt:  # the week's patrols as filtered, all of them (the grid stops at WEEK_PAGE_LIMIT)
+        if filters.is_bound and not filters.is_valid():
+            return export_refused(filters)
+        return export_file(rows=patrols.iterator(chunk_size=CHUNK), columns=patrol_columns(), fmt=fmt, name=f"patrols-{iso_week_label(monday)}")
     # A province week holds thousands of patrols: show at most WEEK_PAGE_LIMIT and ask for a
     # township or point (one row more is fetched to know, so no extra COUNT query).
     shown = list(patrols[: WEEK_PAGE_LIMIT + 1])

@@ -133,7 +133,8 @@ def test_page_double_submit_stores_one_tip(client_for, guard, point):
 def test_page_double_submit_of_a_dispute_stores_one(client_for, officer, point):
     c = client_for(officer)
     form = {"category": "labour", "title": "Wages", "place": "Site", "latitude": "32.27", "longitude": "111.6",
-            "reported_by_kind": "resident", "reporter_name": "周九", FIELD: "form-key-2"}
+            "reported_by_kind": "resident", "reporter_name": "周九", FIELD: "form-key-2",
+            "parties-TOTAL_FORMS": "1", "parties-INITIAL_FORMS": "0", "parties-0-name": "周九", "parties-0-role": "party"}
     assert c.post("/disputes/new/", form).status_code == 302
     assert c.post("/disputes/new/", form).status_code == 302
     assert Dispute.objects.count() == 1

@@ -78,6 +78,7 @@ def test_guard_reports_a_tip_with_a_photo_and_a_dispute_then_sees_them(open_as, 
     page.fill("input[name=latitude]", "32.265000")
     page.fill("input[name=longitude]", "111.641000")
     page.fill("textarea[name=description]", "两家摊主因占道发生口角。")
+    page.fill("input[name=parties-0-name]", "摊主张某（男，约50岁）与顾客李某（女）")  # a description, not a phone
     page.get_by_role("button", name="Send").tap()
     page.wait_for_url(lambda url: "/report/" not in url)
     assert_fits_phone(page)

@@ -1,5 +1,6 @@
 """An officer's day, walked in chromium: the guard register, patrols, roll-call, inspections,
 disputes and tips, the bulletin, rosters, payouts and assessments."""
+import csv
 import datetime
 import re
 import zoneinfo
@@ -24,6 +25,29 @@ def test_officer_finds_a_guard_on_the_second_page(open_as, site):
     # and a guard found there opens
     page.locator("table.table tbody tr").first.locator("a").first.click()
     expect(page.locator("h1")).to_contain_text(first_on_page_two)
+
+
+def test_officer_exports_the_filtered_guard_list(open_as, site):
+    page = open_as("officer")
+    page.goto(site("/guards/"))
+    page.select_option("select[name=company]", index=1)
+    page.select_option("select[name=status]", "active")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"company=\d+"))
+    company = page.locator("select[name=company] option:checked").inner_text().strip()
+    total = int(re.search(r"of (\d+)", page.locator(".result-count").inner_text()).group(1))
+    shown = page.locator("table.table tbody tr td:first-child > a").all_inner_texts()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    assert re.fullmatch(r"guards-\d{8}-\d{4}\.csv", download.value.suggested_filename)
+    with open(download.value.path(), encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:2] == ["Name", "Company"]
+    assert len(rows) - 1 == total  # every page of the filtered list, not page 1 only
+    assert [r[0] for r in rows[1 : len(shown) + 1]] == shown
+    assert {r[1] for r in rows[1:]} == {company}
+    assert {r[-1] for r in rows[1:]} == {"Active"}
 
 
 def _national_id(serial: int) -> str:
@@ -117,15 +141,28 @@ def test_officer_takes_a_dispute_from_intake_to_outcome(open_as, site):
     page.select_option("select[name=category]", "neighbours")
     page.fill("input[name=title]", "楼道堆物纠纷（浏览器测试）")
     page.fill("textarea[name=description]", "三楼住户在楼道堆放杂物，邻居投诉。")
-    # One party per line as "name, phone, role": free text such as "住户王某（男，约60岁）" is still read
-    # as a phone number and refused (issue 11, dispute forms).
-    page.fill("textarea[name=parties_text]", "王某, 13907100001, 住户\n赵某, 13907100002, 邻居")
+    # two party rows: a description that is no phone number, and a party with a mobile
+    page.fill("input[name=parties-0-name]", "住户王某（男，约60岁）")
+    page.select_option("select[name=parties-0-role]", "applicant")
+    page.fill("input[name=parties-1-name]", "赵某")
+    page.select_option("select[name=parties-1-role]", "respondent")
+    page.fill("input[name=parties-1-phone]", "1390710000")  # one digit short
     page.fill("input[name=place]", "城关镇东环路12号")
     page.fill("input[name=latitude]", "32.263000")
     page.fill("input[name=longitude]", "111.643000")
     page.locator("main form button[type=submit]").last.click()
+    # refused beside the phone, everything typed still there
+    expect(page.locator("#id_parties-1-phone_error")).to_be_visible()
+    expect(page.locator("input[name=parties-0-name]")).to_have_value("住户王某（男，约60岁）")
+    expect(page.locator("input[name=title]")).to_have_value("楼道堆物纠纷（浏览器测试）")
+    page.fill("input[name=parties-1-phone]", "13907100002")
+    page.locator("main form button[type=submit]").last.click()
 
     expect(page.locator("h1")).to_contain_text("楼道堆物纠纷（浏览器测试）")
+    parties = page.locator("[data-parties]")
+    expect(parties).to_contain_text("住户王某（男，约60岁）")
+    expect(parties).to_contain_text("Applicant")
+    expect(parties).to_contain_text("13907100002")
     # outcome: resolved with the agreement typed
     for name in ("Accept", "Start mediation"):
         button = page.get_by_role("button", name=name)
@@ -136,6 +173,43 @@ def test_officer_takes_a_dispute_from_intake_to_outcome(open_as, site):
     resolve.get_by_role("button", name="Mark resolved").click()
     expect(page.locator("main")).to_contain_text("王某三日内清理杂物。")
     expect(page.locator("main")).to_contain_text("Resolved")
+
+
+def test_officer_takes_a_dispute_by_township_without_a_map_position(open_as, site):
+    page = open_as("officer")
+    page.goto(site("/disputes/new/"))
+    page.select_option("select[name=category]", "land")
+    page.fill("input[name=title]", "田埂界址纠纷（浏览器测试）")
+    page.fill("input[name=place]", "北山村三组")
+    page.fill("input[name=parties-0-name]", "村民甲")
+    page.get_by_role("button", name="Add a party").click()  # a fourth row, added by party_rows.js
+    page.fill("input[name=parties-3-name]", "村民乙")
+    page.select_option("select[name=parties-3-role]", "respondent")
+    page.locator("main form button[type=submit]").last.click()
+    # neither a position nor a township: both fields say so, nothing typed is lost
+    expect(page.locator("#id_township_error")).to_be_visible()
+    expect(page.locator("#id_latitude_error")).to_be_visible()
+    expect(page.locator("input[name=parties-3-name]")).to_have_value("村民乙")
+    page.select_option("select[name=township]", index=1)
+    township = page.locator("select[name=township] option:checked").inner_text().strip()
+    page.locator("main form button[type=submit]").last.click()
+
+    expect(page.locator("h1")).to_contain_text("田埂界址纠纷（浏览器测试）")
+    expect(page.locator("main")).to_contain_text("Position to be added")
+    expect(page.locator("main")).to_contain_text(township)
+    expect(page.locator("[data-parties]")).to_contain_text("村民乙")
+    detail = page.url
+    # the list marks it, and its filter finds it
+    page.goto(site("/disputes/all/?needs_position=yes&q=田埂界址纠纷"))
+    expect(page.locator("table.table tbody tr").first).to_contain_text("Position to be added")
+    # a later edit adds the position
+    page.goto(detail)
+    position = page.locator("form[action$='/do/position/']")
+    position.locator("input[name=latitude]").fill("32.281000")
+    position.locator("input[name=longitude]").fill("111.612000")
+    position.get_by_role("button", name="Save position").click()
+    expect(page.locator("main .facts")).to_contain_text("32.281000")
+    expect(page.locator("main .facts")).not_to_contain_text("Position to be added")
 
 
 def test_officer_triages_a_tip(open_as, site):
@@ -210,3 +284,38 @@ def test_guard_post_is_text_not_html_on_the_guard_page(open_as, site):
     page.locator(".leaflet-marker-icon, .leaflet-interactive").first.click()
     page.wait_for_timeout(200)
     assert page.evaluate("typeof window.__xss") == "undefined"
+
+
+def test_officer_dashboard_shows_trends_queue_and_a_map_without_tiles(open_as, site):
+    page = open_as("officer")
+    # An intranet without a tile server: every tile request fails.
+    page.route("http://tiles.test/**", lambda route: route.abort())
+    open_as.watch.allow_failed_tiles = True
+    page.goto(site("/dashboard/"))
+
+    # The trends: five server-drawn charts, each point titled with its week and value.
+    charts = page.locator("figure.trend svg.trend-chart")
+    expect(charts).to_have_count(5)
+    assert charts.first.locator("circle").count() >= 1
+    first_title = charts.first.locator("circle title").first.text_content()
+    assert re.match(r"^\d{4}-W\d{2}: \d", first_title), first_title
+    expect(page.locator('[data-trend="patrols_done"] .trend-latest')).to_have_text(re.compile(r"^\d+$"))
+
+    # The action queue: five counts, each linking to the list filtered to those rows.
+    items = page.locator(".action-queue .queue-item")
+    expect(items).to_have_count(5)
+    rosters = page.locator('[data-queue="rosters"]')
+    waiting = int(rosters.locator(".queue-count").inner_text())
+    rosters.locator("a").click()
+    expect(page).to_have_url(re.compile(r"/guards/rosters/\?status=submitted$"))
+    expect(page.locator("select[name=status] option:checked")).to_have_text("Submitted")
+    assert page.locator("table.table tbody tr").count() == min(waiting, 50)
+    page.go_back()
+
+    # The map: with no tiles, the township and zone outlines show their labels around the markers.
+    expect(page.locator("#dashboard-map.map-no-tiles")).to_be_visible()
+    expect(page.locator("#dashboard-map path.leaflet-interactive").first).to_be_attached()  # markers
+    labels = page.locator("#dashboard-map .map-outline-label-text")
+    expect(labels.first).to_be_visible()
+    assert all(text.strip() for text in labels.all_inner_texts())
+    expect(page.locator("#dashboard-map-status")).to_contain_text("points on the map")

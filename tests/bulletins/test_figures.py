@@ -101,4 +101,4 @@ def test_compiling_takes_the_same_number_of_queries_at_two_sizes(known_week, dja
             _done_patrol(point, local_dt(2026, 11, day, 19), guards, ["present", "late", "absent"])
     with django_assert_num_queries(len(small.captured_queries)):
         bulletin_figures(monday=MONDAY)
-    assert len(small.captured_queries) <= 40
+    assert len(small.captured_queries) <= 20

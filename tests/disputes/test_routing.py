@@ -54,7 +54,7 @@ def test_route_with_no_active_points_is_none(db):
 
 
 def test_dispute_report_routes_and_logs(officer, geography):
-    dispute = dispute_report(by=officer, category="neighbours", title="Noise", place="Block 3", latitude="32.300000", longitude="111.700000")
+    dispute = dispute_report(by=officer, category="neighbours", title="Noise", place="Block 3", latitude="32.300000", longitude="111.700000", parties=[{"name": "张三"}])
     assert dispute.liaison_point == geography["zone_near"]
     event = dispute.events.get()
     assert event.kind == DisputeEvent.Kind.REPORTED and event.actor == officer and event.to_point == geography["zone_near"]
@@ -62,14 +62,14 @@ def test_dispute_report_routes_and_logs(officer, geography):
 
 def test_guard_report_without_position_uses_post(guard, township):
     near_post = f.LiaisonPointFactory(township=township, latitude=guard.post_latitude, longitude=guard.post_longitude)
-    dispute = dispute_report(by=guard.user, category="family", title="Shouting", place="Gate")
+    dispute = dispute_report(by=guard.user, category="family", title="Shouting", place="Gate", parties=[{"name": "张三"}])
     assert dispute.reporting_guard == guard and dispute.reported_by_kind == "guard"
     assert (dispute.latitude, dispute.longitude) == (guard.post_latitude, guard.post_longitude)
     assert dispute.liaison_point in (near_post, guard.liaison_point)
 
 
 def test_reassign_moves_point_and_records_reason(officer, geography):
-    dispute = dispute_report(by=officer, category="land", title="Fence", place="Field", latitude="32.300000", longitude="111.700000")
+    dispute = dispute_report(by=officer, category="land", title="Fence", place="Field", latitude="32.300000", longitude="111.700000", parties=[{"name": "张三"}])
     dispute_reassign(dispute=dispute, point=geography["outside_close"], by=officer, reason="Officer on leave")
     dispute.refresh_from_db()
     assert dispute.liaison_point == geography["outside_close"]
@@ -78,14 +78,14 @@ def test_reassign_moves_point_and_records_reason(officer, geography):
 
 
 def test_reassign_without_reason_is_refused(officer, geography):
-    dispute = dispute_report(by=officer, category="land", title="Fence", place="Field", latitude="32.300000", longitude="111.700000")
+    dispute = dispute_report(by=officer, category="land", title="Fence", place="Field", latitude="32.300000", longitude="111.700000", parties=[{"name": "张三"}])
     with pytest.raises(ValidationError) as exc:
         dispute_reassign(dispute=dispute, point=geography["outside_close"], by=officer, reason="  ")
     assert "reason" in exc.value.message_dict
 
 
 def test_reassign_to_closed_point_is_refused(officer, geography):
-    dispute = dispute_report(by=officer, category="land", title="Fence", place="Field", latitude="32.300000", longitude="111.700000")
+    dispute = dispute_report(by=officer, category="land", title="Fence", place="Field", latitude="32.300000", longitude="111.700000", parties=[{"name": "张三"}])
     geography["outside_close"].active = False
     geography["outside_close"].save()
     with pytest.raises(ValidationError):

@@ -118,7 +118,7 @@ def test_dispute_saved_while_broker_is_down(staffed_point, officer, django_captu
     with mock.patch.object(dispute_notify_point_task, "apply_async", side_effect=OSError("Connection refused")):
         with django_capture_on_commit_callbacks(execute=True):
             dispute = dispute_report(by=officer, category="family", title="Quarrel", place="No. 5",
-                                     latitude=staffed_point.latitude, longitude=staffed_point.longitude)
+                                     latitude=staffed_point.latitude, longitude=staffed_point.longitude, parties=[{"name": "张三"}])
     assert Dispute.objects.filter(pk=dispute.pk, notified_at__isnull=True).exists()
     Dispute.objects.filter(pk=dispute.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=10))
     assert disputes_send_pending_notices_task() == 1

@@ -89,7 +89,7 @@ def test_due_dates_default_and_per_category(settings):
 
 
 def test_report_sets_due_dates(officer, point):
-    dispute = dispute_report(by=officer, category="traffic", title="Scrape", place="Crossing", latitude="32.27", longitude="111.6")
+    dispute = dispute_report(by=officer, category="traffic", title="Scrape", place="Crossing", latitude="32.27", longitude="111.6", parties=[{"name": "张三"}])
     assert dispute.first_response_due - dispute.reported_at == datetime.timedelta(hours=24)
     assert dispute.resolution_due - dispute.reported_at == datetime.timedelta(days=7)
 
@@ -125,7 +125,7 @@ def test_resolve_schedules_follow_ups_and_credits_helping_guard(officer, point, 
 
 
 def test_resolve_credits_reporting_guard_once_even_if_reopened_and_resolved_again(officer, guard, point_rules):
-    dispute = dispute_report(by=guard.user, category="neighbours", title="Dog", place="Gate")
+    dispute = dispute_report(by=guard.user, category="neighbours", title="Dog", place="Gate", parties=[{"name": "张三"}])
     for to in (S.ACCEPTED, S.MEDIATING):
         dispute_transition(dispute=dispute, to=to, by=officer)
     dispute_transition(dispute=dispute, to=S.RESOLVED, by=officer, agreement="Leash")

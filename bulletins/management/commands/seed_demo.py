@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.demo import DEMO_PASSWORD
 from bulletins.demo import seed_bulletins
 from disputes.demo import seed_disputes
+from disputes.demo_activity import seed_tip_activity
 from guards.demo import seed_guards
 from assessments.demo import seed_lifecycle
 from guards.models import Guard
@@ -22,6 +23,7 @@ from guards.services import guards_reattach
 from liaison_points.demo import SCALES, demo_password_hash, seed_liaison_points
 from liaison_points.models import LiaisonPoint
 from patrol.demo import seed_patrols
+from patrol.demo_zones import seed_zone_patrols
 
 
 class Command(BaseCommand):
@@ -54,6 +56,8 @@ class Command(BaseCommand):
                 created |= seed_patrols(seed=seed)
                 created |= seed_disputes(seed=seed)
                 today = timezone.localdate()
+                created |= seed_zone_patrols(seed=seed, today=today)  # issue 13: unit-led zone patrols, activity counts
+                created |= seed_tip_activity(seed=seed)
                 created |= seed_lifecycle(seed=seed, today=today)
                 created |= seed_bulletins(seed=seed, today=today)
         elapsed = time.monotonic() - started

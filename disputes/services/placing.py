@@ -1,0 +1,93 @@
+"""A dispute's parties (rows) and its place when the caller gives no map position: the township said
+or found in the address routes it to that township's liaison point, and it waits for a position
+(`Dispute.needs_position`) that an officer adds later. Private to the services package."""
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from disputes.models import Dispute, DisputeEvent, DisputeParty
+from disputes.parties import MAX_PARTIES
+from disputes.services._shared import event, full_clean, lock, save
+from liaison_points.models import LiaisonPoint, Township
+from liaison_points.selectors import liaison_point_for_township, township_in_address
+
+
+def clean_parties(parties: Iterable[dict], errors: dict, *, required: bool) -> list[DisputeParty]:
+    """Unsaved party rows from dicts {name, role, phone}; every bad row adds a message naming its
+    row and field under "parties"."""
+    rows: list[DisputeParty] = []
+    for i, party in enumerate(parties or []):
+        if not isinstance(party, dict):
+            errors.setdefault("parties", []).append(_("Party %(n)s must have a name, a role and an optional phone.") % {"n": i + 1})
+            continue
+        row = DisputeParty(
+            position=i, name=str(party.get("name") or "").strip(), role=party.get("role") or DisputeParty.Role.PARTY,
+            phone=str(party.get("phone") or "").strip(),
+        )
+        try:
+            row.full_clean(exclude=["dispute"])
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                label = DisputeParty._meta.get_field(field).verbose_name if field in ("name", "role", "phone") else field
+                errors.setdefault("parties", []).extend(
+                    _("Party %(n)s, %(field)s: %(message)s") % {"n": i + 1, "field": label, "message": m} for m in messages
+                )
+            continue
+        rows.append(row)
+    if required and not rows and "parties" not in errors:
+        errors["parties"] = [_("Name at least one party (a name or a description such as 摊主张某（男，约50岁）).")]
+    if len(rows) > MAX_PARTIES:
+        errors.setdefault("parties", []).append(_("At most %(n)s parties.") % {"n": MAX_PARTIES})
+    return rows
+
+
+def save_parties(dispute: Dispute, rows: list[DisputeParty]) -> None:
+    for i, row in enumerate(rows):
+        row.dispute, row.position = dispute, i
+    DisputeParty.objects.bulk_create(rows)
+
+
+def merge_parties(*, into: Dispute, duplicate: Dispute) -> None:
+    """The duplicate's parties not already on the target are copied to it, after the target's own."""
+    known = {(p.name, p.phone) for p in into.party_rows.all()}
+    start = into.party_rows.count()
+    new = [p for p in duplicate.party_rows.all() if (p.name, p.phone) not in known]
+    DisputeParty.objects.bulk_create(
+        DisputeParty(dispute=into, position=start + i, name=p.name, role=p.role, phone=p.phone) for i, p in enumerate(new)
+    )
+
+
+def township_point(*, township: Township | None, place: str, errors: dict) -> tuple[Township | None, LiaisonPoint | None]:
+    """Without a position: the township given, else the one named in the address; its liaison point.
+    Adds field errors (latitude and township) when there is neither."""
+    township = township or township_in_address(place)
+    if township is None:
+        message = _("Give the position of the dispute (click the map or type the coordinates), or its township when the caller does not know it.")
+        errors["latitude"] = [message]
+        errors["township"] = [message]
+        return None, None
+    point = liaison_point_for_township(township)
+    if point is None:
+        errors["township"] = [_("%(township)s has no open liaison point: give the position instead.") % {"township": township}]
+    return township, point
+
+
+@transaction.atomic
+def dispute_set_position(*, dispute: Dispute, by, latitude, longitude) -> Dispute:
+    """Add (or correct) the map position of a dispute taken from an address or a township. The
+    liaison point stays: reassign it if the position shows it belongs elsewhere."""
+    errors: dict[str, list[str]] = {}
+    if latitude in (None, ""):
+        errors["latitude"] = [_("Give the latitude.")]
+    if longitude in (None, ""):
+        errors["longitude"] = [_("Give the longitude.")]
+    locked = lock(dispute)
+    had_position = locked.latitude is not None
+    locked.latitude, locked.longitude = latitude, longitude
+    full_clean(locked, errors, exclude=["liaison_point", "township"])
+    save(locked, by, reason="position")
+    event(locked.pk, DisputeEvent.Kind.NOTE, by, note=(_("Position corrected: %(lat)s, %(lng)s.") if had_position else _("Position added: %(lat)s, %(lng)s.")) % {"lat": latitude, "lng": longitude})
+    dispute.refresh_from_db()
+    return dispute
