@@ -107,7 +107,7 @@ class ZoneSerializer(serializers.ModelSerializer):
         return area
 
 
-class ZoneViewSet(viewsets.ModelViewSet):
+class ZoneViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     serializer_class = ZoneSerializer
     permission_classes = [IsOfficerOrReadOnly]
     search_fields = ["name"]

@@ -329,3 +329,14 @@ def test_plan_page_and_api_create_zone_plans_with_a_rotation(client_for, api_for
         "start_time": "19:00", "end_time": "21:00", "starts_on": "2026-11-16",
     }, format="json")
     assert both.status_code == 400 and "leader" in both.json()
+
+
+def test_deleting_a_zone_a_plan_rotates_through_is_a_409_and_keeps_it(zone_units, api_for, officer):
+    zone, home, _other, (a, b, c), _guards = zone_units
+    plan_create(
+        liaison_point=home, zone=zone, lead_rotation=[a.pk, b.pk, c.pk], lead_count=1, weekdays=[0],
+        start_time=datetime.time(19), end_time=datetime.time(21), starts_on=MONDAY,
+    )
+    response = api_for(officer).delete(f"/api/v1/zones/{zone.pk}/")
+    assert response.status_code == 409, response.content
+    assert zone.__class__.objects.filter(pk=zone.pk).exists()
