@@ -144,7 +144,7 @@ def county(db, company, point, guard, other_guard, officer):
     f.PatrolFactory(liaison_point=point, planned_start=local_dt(2026, 11, 16, 19), status=Patrol.Status.DONE)
     f.VenueInspectionFactory(venue=f"Venue {XSS}", township=point.township, inspected_on=datetime.date(2026, 11, 17))
     f.DisputeFactory(liaison_point=point, title=f"Dispute {XSS}", place=XSS,
-                     parties=[{"name": XSS, "phone": "", "role": XSS}], reported_at=NOW)
+                     parties=[{"name": XSS, "phone": "", "role": "party"}], reported_at=NOW)
     f.TipFactory(liaison_point=point, text=f"Tip {XSS}", place=XSS, source_kind="guard", source_guard=guard, volunteer_name="")
     from bulletins.services import bulletin_compile
     from training.services import rosters_compile
