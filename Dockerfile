@@ -30,5 +30,9 @@ EXPOSE 8000
 VOLUME ["/app/var"]
 
 # docker-compose.yml runs `migrate` before this for the web service; worker and beat override it.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", \
+# gthread workers: a request waiting on PostgreSQL or Redis leaves the core to another thread, and
+# clients keep their connection (intake measured ~1.3-1.5x the tips and check-ins per second of sync
+# workers on 2 cores, bench/measure_http.py --threads; issue #14).
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", \
+     "--timeout", "60", \
      "--access-logfile", "-", "--error-logfile", "-"]

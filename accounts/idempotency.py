@@ -27,7 +27,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,16 +87,53 @@ def _refusal(request, status: int, message: str) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
-def _without_flush() -> None:
-    """Inside a transaction that only books a key: on PostgreSQL, commit without waiting for the WAL
-    flush. Safe for the key: WAL is flushed in order, so the synchronous commit of the request's own
-    work makes the key's insert durable with it (a request that wrote nothing needs no key), and the
-    response stored afterwards is at worst lost in a server crash, leaving the key in progress as a
-    worker dying after the commit would (a retry answers 409 until the key expires). Saves one
-    disk flush per keyed POST each side of the request, most of its cost on a busy disk."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+# On PostgreSQL each write of the key is one statement sent in autocommit: its own transaction,
+# committed without waiting for the WAL flush (`set_config(..., true)` lasts that transaction only).
+# Safe for the key: WAL is flushed in order, so the synchronous commit of the request's own work makes
+# the key's insert durable with it (a request that wrote nothing needs no key), and the response
+# stored afterwards is at worst lost in a server crash, leaving the key in progress as a worker dying
+# after the commit would (a retry answers 409 until the key expires). One round trip each side of
+# the request instead of four (BEGIN, SET LOCAL, the write, COMMIT), and no disk flush.
+_NO_FLUSH = "(SELECT set_config('synchronous_commit', 'off', true)) AS no_flush"
+
+
+def _book(owner: str, key: str, fingerprint: str) -> int | None:
+    """Insert the key's row (in progress); its id, or None when the owner already used the key."""
+    if connection.vendor != "postgresql":
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(owner=owner, key=key, fingerprint=fingerprint).pk
+        except IntegrityError:
+            return None
+    table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("owner", "key", "fingerprint", "status", "response_status", "response_headers", "response_body", '
+            '"created_at") '
+            f"SELECT %s, %s, %s, %s, NULL, '{{}}'::jsonb, ''::bytea, %s FROM {_NO_FLUSH} "
+            'ON CONFLICT ("owner", "key") DO NOTHING RETURNING "id"',
+            [owner, key, fingerprint, IdempotencyKey.Status.IN_PROGRESS, timezone.now()],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _store(pk: int, response) -> None:
+    """The key's request succeeded: keep its response for replays."""
+    headers = {h: response[h] for h in STORED_HEADERS if response.has_header(h)}
+    if connection.vendor != "postgresql":
+        IdempotencyKey.objects.filter(pk=pk).update(
+            status=IdempotencyKey.Status.DONE, response_status=response.status_code, response_headers=headers,
+            response_body=response.content,
+        )
+        return
+    table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "status" = %s, "response_status" = %s, "response_headers" = %s::jsonb, "response_body" = %s '
+            f'FROM {_NO_FLUSH} WHERE {table}."id" = %s',
+            [IdempotencyKey.Status.DONE, response.status_code, json.dumps(headers), response.content, pk],
+        )
 
 
 def _replay(row: IdempotencyKey) -> HttpResponse:
@@ -105,6 +142,22 @@ def _replay(row: IdempotencyKey) -> HttpResponse:
         response[name] = value
     response["Idempotent-Replayed"] = "true"
     return response
+
+
+def _release(pk: int) -> None:
+    """Forget the key of a request that raised or was refused, so its retry runs (not a 409 until
+    the hourly expiry). The failure may have broken the connection and with it this delete: then
+    once more, on a fresh connection when no transaction is open. Never raises: the request's own
+    error or answer goes on; a key still stuck is logged and expired by idempotency_keys_expire."""
+    for attempt in (1, 2):
+        try:
+            IdempotencyKey.objects.filter(pk=pk).delete()
+            return
+        except DatabaseError:
+            if attempt == 2:
+                log.warning("Idempotency key %s could not be released; it expires within the hour", pk, exc_info=True)
+            elif not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
 
 
 class IdempotencyMiddleware:
@@ -135,11 +188,8 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         deadline = time.monotonic() + settings.IDEMPOTENCY_WAIT_SECONDS
         while True:
-            try:
-                with transaction.atomic():
-                    _without_flush()
-                    row = IdempotencyKey.objects.create(owner=owner, key=key, fingerprint=fingerprint)
-            except IntegrityError:
+            pk = _book(owner, key, fingerprint)
+            if pk is None:
                 row = IdempotencyKey.objects.filter(owner=owner, key=key).first()
                 if row is None:
                     continue  # the first request failed and released the key: this one runs
@@ -153,25 +203,18 @@ class IdempotencyMiddleware:
                     return response
                 time.sleep(_POLL_SECONDS)
                 continue
-            return self._run(request, row)
+            return self._run(request, pk)
 
-    def _run(self, request, row: IdempotencyKey):
+    def _run(self, request, pk: int):
         try:
             response = self.get_response(request)
         except BaseException:
-            IdempotencyKey.objects.filter(pk=row.pk).delete()
+            _release(pk)
             raise
         if response.streaming or not 200 <= response.status_code < 400:
-            IdempotencyKey.objects.filter(pk=row.pk).delete()  # nothing was created: a retry runs again
+            _release(pk)  # nothing was created: a retry runs again
             return response
-        with transaction.atomic():
-            _without_flush()
-            IdempotencyKey.objects.filter(pk=row.pk).update(
-                status=IdempotencyKey.Status.DONE,
-                response_status=response.status_code,
-                response_headers={h: response[h] for h in STORED_HEADERS if response.has_header(h)},
-                response_body=response.content,
-            )
+        _store(pk, response)
         return response
 
 

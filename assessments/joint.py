@@ -3,14 +3,22 @@
 - **Unit score** (out of 100) = the average score of the unit's guard assessments of the quarter
   (100 when it has none), minus 5 per guard removed from the scheme during the quarter (at most 20),
   minus 10 when its quarterly training roster was not submitted within ROSTER_DUE_DAYS days of the
-  quarter's first day (or not at all). Outcome: pass at ASSESSMENT_PASS_SCORE or more, else warning;
-  a unit is never removed by the assessment. Venue inspections (patrol) are not an input: patrol sits
-  above assessments and is not imported here.
+  quarter's first day (or not at all), minus ASSESSMENT_FAILED_INSPECTION_POINTS (5) per failed venue
+  inspection of the unit in the quarter (at most ASSESSMENT_FAILED_INSPECTION_MAX, 20). Outcome: pass
+  at ASSESSMENT_PASS_SCORE or more, else warning; a unit is never removed by the assessment.
+- **Failed inspection**: a venue inspection naming the unit as responsible for the venue's security,
+  dated within the quarter (first to last day, inclusive), that found a violation; it counts even
+  when rectified later (the inspection failed; the rectification is the unit's follow-up).
+  Inspections belong to patrol, which sits above assessments and is never imported here (imports run
+  one way, tests/architecture/test_layers.py): patrol registers its count from its AppConfig.ready()
+  with `register_unit_record_counter` (as apps above guards register guard-page panels), and without
+  a registered counter every unit has none.
 - **Interviews**: every unit with a warning and every guard whose assessment is a warning get one
   interview record (once per assessment, however often the run is repeated), open until an officer
   records the follow-up; the interview itself (date, who attended, what was agreed, follow-up due)
   is filled in by the officer."""
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -30,21 +38,38 @@ from training.models import TrainingRoster
 
 ROSTER_DUE_DAYS = 14
 REMOVAL_PENALTY, REMOVAL_PENALTY_MAX, LATE_ROSTER_PENALTY = 5, 20, 10
+FAILED_INSPECTIONS = "inspections_failed"
+
+# A unit's record kept by an app above assessments: (first day, last day) → {unit id: count}.
+UnitRecordCounter = Callable[[datetime.date, datetime.date], dict[int, int]]
+_unit_record_counters: dict[str, UnitRecordCounter] = {}
 
 
-def unit_score(*, guard_average, guards_assessed: int, removed: int, roster_on_time: bool) -> tuple[Decimal, dict]:
+def register_unit_record_counter(*, name: str, count: UnitRecordCounter) -> None:
+    """Called from the AppConfig.ready() of an app above assessments (patrol: FAILED_INSPECTIONS)."""
+    _unit_record_counters[name] = count
+
+
+def _unit_record_counts(name: str, first: datetime.date, last: datetime.date) -> dict[int, int]:
+    counter = _unit_record_counters.get(name)
+    return counter(first, last) if counter else {}
+
+
+def unit_score(*, guard_average, guards_assessed: int, removed: int, roster_on_time: bool,
+               inspections_failed: int = 0) -> tuple[Decimal, dict]:
     base = Decimal(str(round(guard_average, 1))) if guards_assessed else Decimal("100")
     removal = min(REMOVAL_PENALTY * removed, REMOVAL_PENALTY_MAX)
     late = 0 if roster_on_time else LATE_ROSTER_PENALTY
-    score = max(Decimal("0"), min(Decimal("100"), base - removal - late))
-    parts = {"guard_average": float(base), "removals": -removal, "roster": -late}
+    failed = min(settings.ASSESSMENT_FAILED_INSPECTION_POINTS * inspections_failed, settings.ASSESSMENT_FAILED_INSPECTION_MAX)
+    score = max(Decimal("0"), min(Decimal("100"), base - removal - late - failed))
+    parts = {"guard_average": float(base), "removals": -removal, "roster": -late, "inspections": -failed}
     return score.quantize(Decimal("0.1")), parts
 
 
 @transaction.atomic
 def unit_assessments_run(*, quarter: str, by=None) -> dict[str, int]:
     """Assess every active unit for `quarter` (recomputed on every run) and open the interviews its
-    warnings call for. Five queries plus the writes."""
+    warnings call for. Six queries plus the writes."""
     require_officer(by)
     label, first, last = parse_quarter(quarter)
     units = list(SecurityCompany.objects.filter(active=True).order_by("name"))
@@ -60,15 +85,17 @@ def unit_assessments_run(*, quarter: str, by=None) -> dict[str, int]:
     )
     due = timezone.make_aware(datetime.datetime.combine(first + datetime.timedelta(days=ROSTER_DUE_DAYS), datetime.time.max))
     on_time = set(TrainingRoster.objects.filter(quarter=label, submitted_at__lte=due).values_list("company_id", flat=True))
+    failed = _unit_record_counts(FAILED_INSPECTIONS, first, last)
     existing = {u.company_id: u for u in UnitAssessment.objects.filter(quarter=label)}
     counts = {"pass": 0, "warning": 0, "interviews": 0}
     for unit in units:
         g = guards.get(unit.pk, {"avg": None, "n": 0, "warned": 0})
         score, parts = unit_score(guard_average=g["avg"] or 0, guards_assessed=g["n"], removed=removed.get(unit.pk, 0),
-                                  roster_on_time=unit.pk in on_time)
+                                  roster_on_time=unit.pk in on_time, inspections_failed=failed.get(unit.pk, 0))
         outcome = UnitAssessment.Outcome.PASS if score >= settings.ASSESSMENT_PASS_SCORE else UnitAssessment.Outcome.WARNING
         components = {"parts": parts, "facts": {"guards_assessed": g["n"], "guards_warned": g["warned"],
-                                                "guards_removed": removed.get(unit.pk, 0), "roster_on_time": unit.pk in on_time}}
+                                                "guards_removed": removed.get(unit.pk, 0), "roster_on_time": unit.pk in on_time,
+                                                "inspections_failed": failed.get(unit.pk, 0)}}
         row = existing.get(unit.pk) or UnitAssessment(company=unit, quarter=label)
         row.score, row.components, row.outcome, row.responsible_leader = score, components, outcome, unit.responsible_leader
         row._history_user = by

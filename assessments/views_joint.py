@@ -1,6 +1,7 @@
 """Joint assessment pages: the quarter's unit assessments (officers run them; a manager sees their
 own unit's), the interviews (open ones first) and one interview with its record and follow-up."""
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,6 +43,8 @@ def unit_assessment_list(request):
     rows = list(unit_assessment_list_visible_to(user=request.user).filter(quarter=quarter).order_by("score", "company__name"))
     return render(request, "assessments/unit_assessment_list.html", {
         "quarter": quarter_nav(quarter), "rows": rows, "officer": scope_for(request.user).is_officer,
+        "failed_inspection_points": settings.ASSESSMENT_FAILED_INSPECTION_POINTS,
+        "failed_inspection_max": settings.ASSESSMENT_FAILED_INSPECTION_MAX,
     })
 
 

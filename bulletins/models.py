@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guards.models import SecurityCompany
@@ -118,3 +119,22 @@ class BulletinDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bulletin} → {self.email} ({self.status})"
+
+
+class TrendWeek(models.Model):
+    """The dashboard trends' figures of one completed ISO week (bulletins/trends.py), kept once
+    computed, so an empty cache does not recompute eleven weeks of patrols and roll-call. A late
+    change to the week's records deletes the row (bulletins/receivers.py) and the next dashboard
+    computes it again; a row older than TREND_STORED_SECONDS is computed again too."""
+
+    week_start = models.DateField(_("week starting"), unique=True)
+    figures = models.JSONField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["week_start"]
+        verbose_name = _("trend week")
+        verbose_name_plural = _("trend weeks")
+
+    def __str__(self) -> str:
+        return str(self.week_start)

@@ -4,6 +4,7 @@ dashboard's county figures and "this week so far" panel. Each runs a fixed numbe
 The `*_get` readers are for pages: a row that does not exist is a 404."""
 import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -12,13 +13,16 @@ from django.utils import timezone
 
 from accounts.scoping import scope_for
 from bulletins.action_queue import dashboard_action_queue  # noqa: F401 (a dashboard read, re-exported)
-from bulletins.figures import bulletin_figures
+from bulletins.figures import _change
 from bulletins.models import BulletinDelivery, BulletinRecipient, CaseFigure, WeeklyBulletin
-from bulletins.trends import dashboard_trends  # noqa: F401 (a dashboard read, re-exported)
+from bulletins.trends import dashboard_trends  # a dashboard read: re-exported, and the week panel reads it
 from config.dates import iso_week_label, parse_iso_week, week_start
+from disputes.figures import dispute_weeks_figures, tip_weeks_figures
 from guards.forms import CertificateState
 from guards.models import Guard, SecurityCompany
 from liaison_points.models import LiaisonPoint, Township
+from patrol.figures import roll_call_weeks_figures
+from patrol.selectors import patrol_week_coverage
 
 _STATUSES = [s for s, _label in BulletinDelivery.Status.choices]
 
@@ -189,23 +193,38 @@ def dashboard_week_panel(*, today: datetime.date | None = None) -> dict:
 
 
 def _week_panel(today: datetime.date) -> dict:
+    """The panel's few figures, from the same functions the bulletin composes (so they agree with
+    it), but only those parts: not the whole compile. Six queries: this week's coverage, this
+    week's roll-call (2), disputes (2) and tips. Night patrols done in both weeks and the week
+    before's attendance are the trends' (the same figures, tested), which the dashboard has just
+    read (cached, or stored for the week before)."""
     monday = week_start(today)
-    figures = bulletin_figures(monday=monday)
-    headline = figures["headline"]
+    previous = monday - datetime.timedelta(days=7)
+    mondays = [monday, previous]
+    minimum = settings.PATROLS_PER_WEEK_MIN
+    below = [{"point_id": row.point_id, "code": row.code, "name": row.name, "done": row.done}
+             for row in patrol_week_coverage(monday=monday) if row.below(minimum)]
+    roll_call = roll_call_weeks_figures(mondays=[monday])[monday]
+    last_week, this_week = dashboard_trends(today=today)["weeks"][-2:]
+    disputes, tips = dispute_weeks_figures(mondays=mondays), tip_weeks_figures(mondays=mondays)
+
+    def compared(now, before) -> dict:
+        return {"now": now, "before": before, "change": _change(now, before)}
+
     return {
         "week": iso_week_label(monday),
         "monday": monday,
         "today": today,
         "days": (today - monday).days + 1,
-        "patrols_done": headline["patrols_done"],
-        "points_below_minimum": figures["patrols"]["below_minimum"],
-        "patrol_minimum": figures["patrols"]["minimum"],
-        "attendance_rate": headline["attendance_rate"],
-        "roll_call": figures["roll_call"],
-        "disputes_new": headline["disputes_new"],
-        "disputes_overdue": headline["disputes_overdue"],
-        "tips_received": headline["tips_received"],
-        "tips_verified": headline["tips_verified"],
-        "cases_solved": headline["cases_solved"],
-        "last_week": iso_week_label(monday - datetime.timedelta(days=7)),
+        "patrols_done": compared(this_week["patrols_done"], last_week["patrols_done"]),
+        "points_below_minimum": below,
+        "patrol_minimum": minimum,
+        "attendance_rate": compared(roll_call["attendance_rate"], last_week["roll_call_rate"] or 0.0),
+        "roll_call": roll_call,
+        "disputes_new": compared(disputes[monday]["new"], disputes[previous]["new"]),
+        "disputes_overdue": compared(disputes[monday]["overdue"], disputes[previous]["overdue"]),
+        "tips_received": compared(tips[monday]["received"], tips[previous]["received"]),
+        "tips_verified": compared(tips[monday]["verified"], tips[previous]["verified"]),
+        "cases_solved": compared(tips[monday]["cases_solved"], tips[previous]["cases_solved"]),
+        "last_week": iso_week_label(previous),
     }

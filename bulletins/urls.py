@@ -23,6 +23,7 @@ urlpatterns = [
     path("", views.archive, name="archive"),
     path("compile/", views.bulletin_compile_any, name="compile"),
     path("cases/", views.case_figures, name="cases"),
+    path("queue/patrols/", views.queue_patrols, name="queue-patrols"),
     path("cases/import/", views.case_figures_import, name="cases-import"),
     path("cases/template.csv", views.case_figures_template, name="cases-template"),
     path("recipients/", views.recipient_list, name="recipients"),

@@ -72,7 +72,8 @@ class _Echo:
 
 def export_file(*, rows: Iterable, columns: list, fmt: str, name: str):
     """The file response of a list: `columns` are (heading, getter) pairs, a getter taking one row;
-    `rows` an iterable (a queryset's .iterator(), so a large list is never held in memory)."""
+    `rows` an iterable (a queryset's .iterator(), so a large list is never held in memory).
+    The view writes the audit line first (accounts.audit.audit_export): config sits below accounts."""
     import csv
     import io
 

@@ -318,7 +318,10 @@ SPECTACULAR_SETTINGS = {
 # Routing of places to liaison points is cached per process and rebuilt when points or zones change
 # (liaison_points/routing.py); this is the longest a process keeps a copy without checking the database.
 ROUTING_MAX_AGE_SECONDS = env_int("ROUTING_MAX_AGE_SECONDS", 300)
-MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Map tiles (a Leaflet URL template). Empty, the default (and the demo's, `make run`): the maps draw no
+# tile layer, only the township and zone outlines and the markers, and nothing is fetched from another
+# host. Production sets its intranet tile server.
+MAP_TILES_URL = (env_str("MAP_TILES_URL", "") or "").strip()
 # Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere but the map tiles.
 # Style attributes and <style> are allowed only under /api/ (DRF's browsable API, Swagger UI): config/csp.py.
 from csp.constants import NONE, SELF  # noqa: E402
@@ -342,7 +345,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 LEAFLET_CONFIG = {
-    "TILES": [(_("Map"), MAP_TILES_URL, {"attribution": env_str("MAP_ATTRIBUTION", "© OpenStreetMap"), "maxZoom": 18})],
+    "TILES": [(_("Map"), MAP_TILES_URL, {"attribution": env_str("MAP_ATTRIBUTION", "© OpenStreetMap"), "maxZoom": 18})] if MAP_TILES_URL else [],
     "DEFAULT_CENTER": (32.27, 111.60),
     "DEFAULT_ZOOM": 10,
     "MIN_ZOOM": 3,

@@ -53,6 +53,9 @@ PAYOUT_YUAN_PER_POINT = env_str("PAYOUT_YUAN_PER_POINT", "5.00")
 ASSESSMENT_PATROL_TARGET = env_int("ASSESSMENT_PATROL_TARGET", 8)
 ASSESSMENT_PASS_SCORE = env_int("ASSESSMENT_PASS_SCORE", 60)
 ASSESSMENT_WARNING_SCORE = env_int("ASSESSMENT_WARNING_SCORE", 45)
+# Joint (unit) assessment: points off a unit's score per failed venue inspection in the quarter, and at most.
+ASSESSMENT_FAILED_INSPECTION_POINTS = env_int("ASSESSMENT_FAILED_INSPECTION_POINTS", 5)
+ASSESSMENT_FAILED_INSPECTION_MAX = env_int("ASSESSMENT_FAILED_INSPECTION_MAX", 20)
 
 # Office policy (issue 13): defaults until the office saves its own row (admin: "Office policy").
 # Each duty gate blocks a guard from patrol teams or only warns.

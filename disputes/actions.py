@@ -1,10 +1,12 @@
 """The action buttons of the dispute and tip detail pages: for each, its small form and the service
 it calls. disputes.views runs one through `perform` and, on a refusal, shows the detail page again
 with that form bound: what was typed stays, each error beside its field."""
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from config.activity import ACTIVITY_FIELDS
 from config.forms import attempt
 from disputes import forms as f
 from disputes import services
@@ -51,6 +53,8 @@ def _dispute_merge(request, dispute, data) -> Dispute:
 
 def _dispute_position(request, dispute, data):
     services.dispute_set_position(dispute=dispute, by=request.user, latitude=data["latitude"], longitude=data["longitude"])
+    if dispute.routing_note:  # where adding the position sent it (or why it stayed)
+        messages.info(request, dispute.routing_note)
 
 
 def _session_add(request, dispute, data):
@@ -112,6 +116,10 @@ def _tip_start_dispute(request, tip, data) -> Dispute:
     )
 
 
+def _tip_reopen(request, tip, data):
+    services.tip_reopen(tip=tip, by=request.user, reason=data["reason"])
+
+
 def _tip_attachment_add(request, tip, data):
     services.tip_attachment_add(tip=tip, upload=data["file"], by=request.user)
 
@@ -122,6 +130,7 @@ TIP_ACTIONS = {
     "act": (f.NoteForm, _tip_transition(Tip.Status.ACTED)),
     "close": (f.TipCloseForm, _tip_transition(Tip.Status.CLOSED)),
     "unfounded": (f.NoteForm, _tip_transition(Tip.Status.UNFOUNDED)),
+    "reopen": (f.TipReopenForm, _tip_reopen),
     "rectification": (f.RectificationForm, _tip_rectification),
     "link": (f.LinkDisputeForm, _tip_link),
     "start-dispute": (f.StartDisputeForm, _tip_start_dispute),
@@ -133,7 +142,11 @@ def tip_forms(tip: Tip, *, bound: tuple[str, object] | None = None) -> dict:
     """The forms of the tip's buttons (keys as the template names them), the one refused bound."""
     forms = {
         "note": f.NoteForm(), "verify": f.NoteForm(), "act": f.NoteForm(), "unfounded": f.NoteForm(),
-        "close": f.TipCloseForm(initial={"outcome": tip.outcome, "case_number": tip.case_number}),
+        # A reopened tip's outcome and counts are shown again: closing it anew keeps them unless edited.
+        "close": f.TipCloseForm(initial={
+            "outcome": tip.outcome, "case_number": tip.case_number, **{name: getattr(tip, name) for name in ACTIVITY_FIELDS},
+        }),
+        "reopen": f.TipReopenForm(),
         "rectification": f.RectificationForm(initial={
             "rectification_by": tip.rectification_by, "rectification_due": tip.rectification_due, "rectified": tip.rectified_at is not None,
         }),

@@ -11,6 +11,7 @@ from liaison_points.models import LiaisonPoint
 from liaison_points.selectors import township_list
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+MINE = [("", _("County-wide")), ("yes", _("Only the points I am responsible for"))]
 _COORD = {"step": "0.000001", "inputmode": "decimal"}
 
 
@@ -161,6 +162,7 @@ class DisputeFilterForm(_FilterForm):
     overdue = forms.ChoiceField(label=_("Overdue"), required=False, choices=YES_NO)
     due = forms.ChoiceField(label=_("Due"), required=False, choices=[("", _("Any")), ("today", _("Due today or overdue"))])
     needs_position = forms.ChoiceField(label=_("Position to be added"), required=False, choices=YES_NO)
+    mine = forms.ChoiceField(label=_("My points"), required=False, choices=MINE)
 
 
 class TipFilterForm(_FilterForm):
@@ -172,6 +174,7 @@ class TipFilterForm(_FilterForm):
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("Any outcome")), *[c for c in Tip.Outcome.choices if c[0]]])
     township = forms.ModelChoiceField(label=_("Township"), queryset=township_list(), required=False, empty_label=_("All townships"))
     point = forms.ModelChoiceField(label=_("Liaison point"), queryset=LiaisonPoint.objects.order_by("code"), required=False, empty_label=_("All points"))
+    mine = forms.ChoiceField(label=_("My points"), required=False, choices=MINE)
 
 
 # --- small forms behind the action buttons of the detail pages ---------------------------------
@@ -196,6 +199,10 @@ class EscalateForm(NoteForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TipReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=100, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReassignForm(ReasonForm):

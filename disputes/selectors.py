@@ -121,6 +121,7 @@ def tip_history(*, tip: Tip) -> list[dict]:
             "from_status": Tip.Status(older.status).label if older and older.status != row.status else "",
             "to_status": Tip.Status(row.status).label if (older is None or older.status != row.status) else "",
             "reason": row.history_change_reason or "",
+            "reopened": bool(older and older.status in (Tip.Status.CLOSED, Tip.Status.UNFOUNDED) and row.status in Tip.OPEN_STATUSES),
         })
     return shaped
 
@@ -174,11 +175,11 @@ def reports_for_guard(*, user, now: datetime.datetime, size: int) -> dict:
 
 def dispute_list_search(
     *, user, q: str = "", status: str = "", category: str = "", township=None, point=None, overdue: str = "",
-    needs_position: str = "", due: str = "",
+    needs_position: str = "", due: str = "", mine: str = "",
 ) -> QuerySet[Dispute]:
     """The officer's dispute list: words in summary or place, status ('open' for any open one),
-    category, township, liaison point, overdue ('yes' / 'no'), position to be added ('yes' / 'no');
-    empty criteria do not filter."""
+    category, township, liaison point, overdue ('yes' / 'no'), position to be added ('yes' / 'no'),
+    at the points the user is responsible for (mine='yes'); empty criteria do not filter."""
     qs = dispute_list_visible_to(user=user)
     if q:
         term = q.strip()
@@ -186,7 +187,7 @@ def dispute_list_search(
     qs = _in_status(qs, status, open_statuses=Dispute.OPEN_STATUSES)
     if category:
         qs = qs.filter(category=category)
-    qs = _at_place(qs, township=township, point=point)
+    qs = _at_place(qs, township=township, point=point, mine_of=user if mine == "yes" else None)
     if overdue:
         q_overdue = overdue_q(timezone.now())
         qs = qs.filter(q_overdue) if overdue == "yes" else qs.exclude(q_overdue)
@@ -210,19 +211,23 @@ def _in_status(qs: QuerySet, status: str, *, open_statuses) -> QuerySet:
     return qs.filter(status=status) if status else qs
 
 
-def _at_place(qs: QuerySet, *, township=None, point=None) -> QuerySet:
+def _at_place(qs: QuerySet, *, township=None, point=None, mine_of=None) -> QuerySet:
+    """`mine_of`: a user; only the liaison points that user is the responsible officer of."""
     if township:
         qs = qs.filter(liaison_point__township=township)
     if point:
         qs = qs.filter(liaison_point=point)
+    if mine_of is not None:
+        qs = qs.filter(liaison_point__responsible_officer__user=mine_of)
     return qs
 
 
 def tip_list_search(
-    *, user, q: str = "", status: str = "", kind: str = "", outcome: str = "", township=None, point=None
+    *, user, q: str = "", status: str = "", kind: str = "", outcome: str = "", township=None, point=None, mine: str = "",
 ) -> QuerySet[Tip]:
     """The officer's tip list: words in the place, status ('open' for any open one), kind, outcome,
-    township, liaison point; empty criteria do not filter."""
+    township, liaison point, the points the user is responsible for (mine='yes'); empty criteria
+    do not filter."""
     qs = tip_list_visible_to(user=user)
     if q:
         qs = qs.filter(place__icontains=q.strip())
@@ -230,7 +235,7 @@ def tip_list_search(
     for name, value in (("kind", kind), ("outcome", outcome)):
         if value:
             qs = qs.filter(**{name: value})
-    return _at_place(qs, township=township, point=point)
+    return _at_place(qs, township=township, point=point, mine_of=user if mine == "yes" else None)
 
 
 def dispute_tips(*, dispute: Dispute) -> list[Tip]:

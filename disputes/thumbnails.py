@@ -1,11 +1,19 @@
 """Small thumbnails of tip photos, made with Pillow the first time one is shown and kept beside the
 photo in the private storage (never a public URL: served by the same permission check as the photo,
-disputes.views.tip_attachment_thumbnail). Videos and unreadable images have none."""
+disputes.views.tip_attachment_thumbnail). Videos and unreadable images have none.
+
+When an attachment row goes (deleted itself, or with its tip), its file and its thumbnail(s) are
+deleted from the storage once the deletion is committed (receiver at the end)."""
 import io
 import logging
+import os
+import re
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from disputes.storage import private_storage
@@ -55,3 +63,40 @@ def attachment_thumbnail(attachment) -> str | None:
         log.warning("No thumbnail for tip attachment %s: the image cannot be read", attachment.pk, exc_info=True)
         return None
     return private_storage.save(name, ContentFile(data))
+
+
+def thumbnail_names(file_name: str) -> list[str]:
+    """The stored thumbnails of the attachment file `file_name`: thumbnail_name's, and any copy the
+    storage renamed on a collision (two first views at once): Django puts 7 random characters before
+    the name's suffixes ("<uuid>_<7>.jpg.jpg"; before the last one in older versions)."""
+    directory, base = os.path.split(f"thumbs/{file_name}.jpg")
+    try:
+        _dirs, files = private_storage.listdir(directory)
+    except FileNotFoundError:
+        return []
+    renamed = r"_[A-Za-z0-9]{7}"
+    root, dot, suffixes = base.partition(".")
+    last_root, last_ext = os.path.splitext(base)
+    made = re.compile("|".join([
+        re.escape(base),
+        re.escape(root) + renamed + re.escape(dot + suffixes),
+        re.escape(last_root) + renamed + re.escape(last_ext),
+    ]))
+    return [f"{directory}/{name}" for name in files if made.fullmatch(name)]
+
+
+def attachment_files_delete(file_name: str) -> None:
+    """Delete an attachment's file and its thumbnail(s); files already gone are no error, and a file
+    that cannot be deleted is logged, never raised (the row is gone either way)."""
+    for name in [file_name, *thumbnail_names(file_name)]:
+        try:
+            private_storage.delete(name)
+        except OSError:
+            log.warning("Could not delete %s of a deleted tip attachment", name, exc_info=True)
+
+
+@receiver(post_delete, sender="disputes.TipAttachment", dispatch_uid="tip_attachment_files_delete")
+def _delete_files_after_commit(sender, instance, using, **kwargs):
+    name = instance.file.name
+    if name:  # after the commit: a rolled-back deletion keeps its files
+        transaction.on_commit(lambda: attachment_files_delete(name), using=using, robust=True)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import AuditEvent, audit_record
 from accounts.permissions import role_required
 from accounts.scoping import scope_for
+from accounts.audit import audit_export
 from config.exports import CHUNK, export_file, export_format, export_refused
 from config.forms import attempt
 from config.offline import FIELD as RECORDED_AT
@@ -83,6 +84,7 @@ def dispute_list(request):
         if filters.is_bound and not filters.is_valid():
             return export_refused(filters)
         rows = dispute_list_search(user=request.user, **filters.criteria()).iterator(chunk_size=CHUNK)
+        audit_export(request=request, model=Dispute, what="disputes", fmt=fmt)
         return export_file(rows=rows, columns=dispute_columns(now=timezone.now()), fmt=fmt, name="disputes")
     page = _page(request, dispute_list_search(user=request.user, **filters.criteria()))
     page.object_list = disputes_with_overdue(page.object_list, now=timezone.now())

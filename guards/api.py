@@ -11,7 +11,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.audit import AuditEvent, audit_record
+from accounts.audit import AuditedListMixin, AuditEvent, audit_record
 from accounts.permissions import IsOfficer, IsOfficerOrManagerWrite, IsOfficerOrReadOnly
 from accounts.scoping import scope_for
 from guards.filters import CompanyFilter, GuardFilter
@@ -183,13 +183,16 @@ class SetPointSerializer(serializers.Serializer):
 
 
 class GuardViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Guards within the user's scope: officers all, managers their company's, a guard only
-    themselves (read-only). No DELETE: a guard leaves by `status` = removed."""
+    themselves (read-only). No DELETE: a guard leaves by `status` = removed. An officer's read
+    shows full resident ids: audited per guard read and per list page."""
 
     serializer_class = GuardSerializer
+    audited_model = Guard
+    audited_field = "national_id"
     permission_classes = [IsOfficerOrManagerWrite]
     filterset_class = GuardFilter
     search_fields = ["name", "phone", "post", "certificate_number"]
@@ -198,6 +201,9 @@ class GuardViewSet(
 
     def get_queryset(self):
         return guard_list_visible_to(user=self.request.user)
+
+    def audits_list_read(self) -> bool:
+        return scope_for(self.request.user).is_officer  # the full resident ids are in the answer
 
     def retrieve(self, request, *args, **kwargs):
         guard = self.get_object()

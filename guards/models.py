@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from guards.validators import mask_national_id, validate_national_id, validate_phone
@@ -79,7 +80,7 @@ class CompanyManager(models.Model):
 
 class Guard(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("guard status", "Active")  # 在职, not the generic 启用
         SUSPENDED = "suspended", _("Suspended")
         REMOVED = "removed", _("Removed")
 
@@ -89,7 +90,7 @@ class Guard(models.Model):
         REVOKED = "revoked", _("Revoked")
 
     company = models.ForeignKey(SecurityCompany, on_delete=models.PROTECT, related_name="guards", verbose_name=_("company"))
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("full name"), max_length=64)  # a person's name: 姓名, not 名称
     phone = models.CharField(_("phone"), max_length=32, validators=[validate_phone])
     national_id = models.CharField(_("resident id number"), max_length=18, unique=True, validators=[validate_national_id])
     post = models.CharField(_("post / unit"), max_length=120, help_text=_("Where the guard is stationed."))

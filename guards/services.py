@@ -13,6 +13,7 @@ from guards.models import CompanyManager, Guard, SecurityCompany
 from guards.signals import guard_removed
 from liaison_points.models import LiaisonPoint
 from liaison_points.selectors import nearest_active_point_index
+from liaison_points.versioning import map_version_bump
 
 _REATTACH_BATCH = 2000
 
@@ -158,6 +159,8 @@ def guards_reattach() -> int:
             list(Guard.objects.filter(pk__in=chunk)), batch_size=_REATTACH_BATCH, update=True,
             default_change_reason="liaison points changed", default_date=now,
         )
+    if new_point:
+        map_version_bump()  # the points' guard counts on the map changed behind post_save's back
     return len(new_point)
 
 

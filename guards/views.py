@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import AuditEvent, audit_record
 from accounts.permissions import role_required
 from accounts.scoping import scope_for
+from accounts.audit import audit_export
 from config.exports import CHUNK, export_file, export_format, export_refused
 from config.forms import add_service_errors
 from guards.exports import guard_columns
@@ -97,6 +98,7 @@ def guard_list(request):
     if fmt := export_format(request):  # the same rows as the page, every page of them
         if filters.is_bound and not filters.is_valid():
             return export_refused(filters)
+        audit_export(request=request, model=Guard, what="guards", fmt=fmt)
         return export_file(rows=guards.iterator(chunk_size=CHUNK), columns=guard_columns(show_company=scope.is_officer), fmt=fmt, name="guards")
     page = Paginator(guards, PAGE_SIZE).get_page(request.GET.get("page"))
     _mark_certificates(page.object_list)

@@ -264,21 +264,19 @@ class LiaisonPointViewSet(
 
 
 def _geojson_etag(request) -> str | None:
-    """The GeoJSON's version: the routing token (changes when a point or a zone is saved or
-    deleted), the guards' last change and count (the guard counts), the query and the language.
-    None when the cache holds no token (no conditional GET then). One aggregate query."""
+    """The GeoJSON's version: the map version (liaison_points.versioning: replaced whenever a point,
+    its township, its officer or a guard changes), the routing token (bulk loads replace it), the
+    query and the language. None with the cache down (no conditional GET then). No query."""
     import hashlib
 
-    from django.db.models import Count, Max
     from django.utils.translation import get_language
 
     from liaison_points.routing import routing_version
+    from liaison_points.versioning import map_version
 
-    version = routing_version()
-    if version is None:
+    version, map_ = routing_version(), map_version()
+    if version is None or map_ is None:
         return None
-    Guard = LiaisonPoint._meta.get_field("guards").related_model  # this app never imports guards
-    guards = Guard.objects.order_by().aggregate(n=Count("id"), last=Max("updated_at"))
-    key = f"{version}|{guards['n']}|{guards['last']}|{request.get_full_path()}|{get_language()}"
+    key = f"{version}|{map_}|{request.get_full_path()}|{get_language()}"
     return '"' + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest() + '"'
 

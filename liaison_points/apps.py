@@ -7,4 +7,4 @@ class LiaisonPointsConfig(AppConfig):
     verbose_name = _("Liaison points")
 
     def ready(self):
-        from liaison_points import outlines, routing  # noqa: F401  (connect the caches' invalidation)
+        from liaison_points import outlines, routing, versioning  # noqa: F401  (connect the caches' invalidation)

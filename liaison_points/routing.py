@@ -11,6 +11,7 @@ rebuilds them when they change:
 - a copy older than ROUTING_MAX_AGE_SECONDS is rebuilt anyway, so a change made behind Django's back
   (SQL, a restore) is picked up within that time;
 - with the cache unreachable, the copy is still used until that age (routing keeps working)."""
+import copy
 import logging
 import threading
 import time
@@ -41,6 +42,13 @@ class RoutingTable:
     built_at: float
     index: NearestIndex
     zones: list[_Zone] = field(default_factory=list)
+    points: dict[int, LiaisonPoint] = field(default_factory=dict)  # the active points' rows as read at build
+
+    def point(self, pk: int | None) -> LiaisonPoint | None:
+        """The active point `pk` as read when the table was built (a copy the caller may change):
+        as fresh as the routing itself, since any saved point moves the version on. No query."""
+        row = self.points.get(pk)
+        return copy.copy(row) if row is not None else None
 
     def nearest(self, lat: float, lng: float) -> int | None:
         return self.index.nearest(lat, lng)
@@ -65,7 +73,8 @@ def _build(version: str | None) -> RoutingTable:
     from shapely.geometry import shape
     from shapely.prepared import prep
 
-    rows = list(LiaisonPoint.objects.filter(active=True).values_list("id", "latitude", "longitude", "zone_id").order_by("id"))
+    points = {p.pk: p for p in LiaisonPoint.objects.filter(active=True).order_by("id")}
+    rows = [(p.pk, p.latitude, p.longitude, p.zone_id) for p in points.values()]
     index = NearestIndex([(pk, lat, lng) for pk, lat, lng, _zone in rows])
     by_zone: dict[int, list] = {}
     for pk, lat, lng, zone_id in rows:
@@ -79,7 +88,7 @@ def _build(version: str | None) -> RoutingTable:
             log.warning("Zone %s has an unreadable area; routing ignores it.", zone_id)
             continue
         zones.append(_Zone(shape=prep(geometry), points=by_zone[zone_id]))
-    return RoutingTable(version=version, built_at=time.monotonic(), index=index, zones=zones)
+    return RoutingTable(version=version, built_at=time.monotonic(), index=index, zones=zones, points=points)
 
 
 def _shared_version() -> str | None:

@@ -70,12 +70,13 @@ def liaison_point_route(*, latitude, longitude) -> LiaisonPoint | None:
 
     Inside a zone's area, the nearest active point of that zone; otherwise (no zone area contains
     the place, or zones have no areas) the nearest active point of the county. The decision reads
-    the process's routing table (liaison_points.routing, no query when warm); one query fetches
-    the chosen point, its own row only (intake needs its id and name; pages re-read what they show)."""
+    the process's routing table (liaison_points.routing, no query when warm), which also holds the
+    chosen point's own row as read when it was built (intake needs its id and name; pages re-read
+    what they show)."""
     from liaison_points.routing import routing_table
 
-    point_id = routing_table().route(float(latitude), float(longitude))
-    return LiaisonPoint.objects.filter(pk=point_id).first() if point_id else None
+    table = routing_table()
+    return table.point(table.route(float(latitude), float(longitude)))
 
 
 def liaison_point_for_township(township: Township) -> LiaisonPoint | None:

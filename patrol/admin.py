@@ -114,11 +114,11 @@ class CheckInAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(VenueInspection)
 class VenueInspectionAdmin(SimpleHistoryAdmin):
-    list_display = ("venue", "trade", "township", "inspected_on", "violation_found", "violation_kind", "rectification_due", "rectified_on")
-    list_filter = ("trade", "violation_found", "violation_kind", "township")
-    list_select_related = ("township",)
+    list_display = ("venue", "trade", "township", "unit", "inspected_on", "violation_found", "violation_kind", "rectification_due", "rectified_on")
+    list_filter = ("trade", "violation_found", "violation_kind", "township", "unit")
+    list_select_related = ("township", "unit")
     search_fields = ("venue", "address", "notes")
-    raw_id_fields = ("liaison_point", "created_by")
+    raw_id_fields = ("liaison_point", "unit", "created_by")
     filter_horizontal = ("inspectors",)
     date_hierarchy = "inspected_on"
     actions = [export_csv]

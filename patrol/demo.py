@@ -1,5 +1,5 @@
 """Demo patrol history: a year of night patrols with realistic attendance for every liaison point,
-checkpoints with visits, venue inspections, a few recurring plans, and this week's plans, so the
+checkpoints with visits, venue inspections (and their units: patrol/demo_inspections.py), a few recurring plans, and this week's plans, so the
 pages look alive on `make run`. As in real offices, a few patrols were never started (missed), some
 phone check-ins came from far away or without a position (flagged, earning no points until an
 officer confirms them), and a day patrol now and then is counted apart from the night ones.
@@ -31,6 +31,7 @@ from patrol.models import (
     RecurringPlan,
     VenueInspection,
 )
+from patrol.demo_inspections import inspections_with_units, weak_unit_inspections
 from patrol.services import plan_create, plan_generate
 
 CHECKPOINT_NAMES = ["北门岗亭", "农贸市场", "学校路口", "汽车站", "滨江广场", "医院急诊楼", "商业街东口", "工业园大门", "社区服务中心", "公园南门"]
@@ -163,7 +164,7 @@ def seed_patrols(*, seed: int, today: datetime.date | None = None, weeks: int = 
     PatrolCheckpoint.objects.bulk_create(visits, batch_size=_BATCH)
     PointEntry.objects.bulk_create(entries, batch_size=_BATCH)
 
-    inspections = _inspections(rng, points, officers, first_monday, today)
+    inspections = _inspections(rng, points, officers, first_monday, today, seed=seed)
     plans = _recurring_plans(rng, points, guards_by_point, checkpoints, today)
     return {
         "patrols": len(patrols), "check-ins": len(check_ins), "checkpoints visited": sum(1 for v in visits if v.visited_at),
@@ -211,7 +212,7 @@ def _with_demo_guard(patrols: list[Patrol], teams: list[list[int]], *, monday, t
         teams.append([guard.pk])
 
 
-def _inspections(rng, points, officers, first_monday, today) -> int:
+def _inspections(rng, points, officers, first_monday, today, *, seed: int) -> int:
     townships = list(Township.objects.filter(Q(liaison_points__in=points)).distinct())
     point_by_township = defaultdict(list)
     for p in points:
@@ -234,13 +235,14 @@ def _inspections(rng, points, officers, first_monday, today) -> int:
                 rectification_due=due, rectified_on=rectified,
             ))
         day += datetime.timedelta(days=7)
+    inspections_with_units(seed=seed, rows=rows, points=points)  # issue 13: the unit answering for the venue
     VenueInspection.objects.bulk_create(rows, batch_size=_BATCH)
     Through = VenueInspection.inspectors.through
     for row in rows:
         for officer in rng.sample(officers, min(2, len(officers))):
             inspector_links.append(Through(venueinspection_id=row.pk, officer_id=officer.pk))
     Through.objects.bulk_create(inspector_links, batch_size=_BATCH)
-    return len(rows)
+    return len(rows) + weak_unit_inspections(seed=seed, points=points, officers=officers, today=today)
 
 
 def _recurring_plans(rng, points, guards_by_point, checkpoints, today) -> int:

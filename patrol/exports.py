@@ -32,6 +32,7 @@ def inspection_columns() -> list:
         (gettext("Township"), lambda i: i.township.name),
         (gettext("Liaison point"), lambda i: i.liaison_point.name if i.liaison_point_id else ""),
         (gettext("Address"), lambda i: i.address),
+        (gettext("Unit"), lambda i: i.unit.name if i.unit_id else ""),
         (gettext("Inspectors"), lambda i: ", ".join(str(o.user) for o in i.inspectors.all())),
         (gettext("Violation"), lambda i: (i.get_violation_kind_display() or gettext("Yes")) if i.violation_found else gettext("None")),
         (gettext("Rectification due"), lambda i: i.rectification_due),

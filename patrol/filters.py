@@ -80,6 +80,7 @@ class CheckInFilter(django_filters.FilterSet):
 class InspectionFilter(django_filters.FilterSet):
     township = IdFilter(field_name="township_id")
     liaison_point = IdFilter(field_name="liaison_point_id")
+    unit = IdFilter(field_name="unit_id", help_text=_("The unit responsible for the venue's security."))
     trade = django_filters.ChoiceFilter(choices=VenueInspection.Trade.choices)
     violation_found = django_filters.BooleanFilter()
     violation_kind = django_filters.ChoiceFilter(choices=VenueInspection.ViolationKind.choices)
@@ -91,7 +92,7 @@ class InspectionFilter(django_filters.FilterSet):
 
     class Meta:
         model = VenueInspection
-        fields = ["township", "liaison_point", "trade", "violation_found", "violation_kind", "rectified", "date_after", "date_before"]
+        fields = ["township", "liaison_point", "unit", "trade", "violation_found", "violation_kind", "rectified", "date_after", "date_before"]
 
 
 class CheckpointFilter(django_filters.FilterSet):

@@ -4,6 +4,7 @@ the views put back under these fields through `config.forms.attempt`."""
 import datetime
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from config import form_fields
@@ -269,6 +270,7 @@ class CheckpointForm(forms.ModelForm):
 class InspectionFilterForm(FilterForm):
     township = forms.ModelChoiceField(label=_("Township"), queryset=township_list(), required=False, empty_label=_("All townships"))
     trade = forms.ChoiceField(label=_("Trade"), required=False, choices=[("", _("All trades")), *VenueInspection.Trade.choices])
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=SecurityCompany.objects.order_by("name"), required=False, empty_label=_("All units"))
     violation = forms.ChoiceField(label=_("Violation found"), required=False, choices=YES_NO)
     open = forms.ChoiceField(
         label=_("Rectification"), required=False,
@@ -277,7 +279,7 @@ class InspectionFilterForm(FilterForm):
     date_from = form_fields.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = form_fields.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    lookups = {"township": "township", "trade": "trade", "date_from": "inspected_on__gte", "date_to": "inspected_on__lte"}
+    lookups = {"township": "township", "trade": "trade", "unit": "unit", "date_from": "inspected_on__gte", "date_to": "inspected_on__lte"}
 
     def narrow(self, qs, data):
         if data["violation"]:
@@ -295,6 +297,10 @@ class InspectionForm(forms.Form):
     township = forms.ModelChoiceField(label=_("Township"), queryset=township_list())
     liaison_point = forms.ModelChoiceField(label=_("Liaison point"), queryset=LiaisonPoint.objects.order_by("code"), required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=SecurityCompany.objects.none(), required=False, empty_label=_("No unit"),
+        help_text=_("The unit responsible for the venue's security; a failed inspection counts in its joint assessment."),
+    )
     inspected_on = form_fields.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     inspectors = forms.ModelMultipleChoiceField(
         label=_("Inspectors"), queryset=officer_list(), required=False,
@@ -308,9 +314,15 @@ class InspectionForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     SERVICE_FIELDS = (
-        "venue", "trade", "township", "liaison_point", "address", "inspected_on", "violation_found",
+        "venue", "trade", "township", "liaison_point", "address", "unit", "inspected_on", "violation_found",
         "violation_kind", "rectification_due", "rectified_on", "notes",
     )
+
+    def __init__(self, *args, inspection: VenueInspection | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # active units, and the one already named (it may have left the scheme since)
+        current = inspection.unit_id if inspection is not None else None
+        self.fields["unit"].queryset = SecurityCompany.objects.filter(models.Q(active=True) | models.Q(pk=current)).order_by("name")
 
     @classmethod
     def initial_for(cls, inspection: VenueInspection) -> dict:

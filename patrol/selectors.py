@@ -246,4 +246,15 @@ def patrol_points_below_minimum(*, monday: datetime.date, minimum: int | None = 
 
 
 def inspection_list() -> QuerySet[VenueInspection]:
-    return VenueInspection.objects.select_related("township", "liaison_point").prefetch_related("inspectors__user")
+    return VenueInspection.objects.select_related("township", "liaison_point", "unit").prefetch_related("inspectors__user")
+
+
+def inspection_failed_count_by_unit(first: datetime.date, last: datetime.date) -> dict[int, int]:
+    """{unit id: inspections that found a violation} with the inspection dated first..last (inclusive),
+    rectified or not; one query on the (unit, inspected_on) index. Feeds the joint assessment
+    (registered with assessments from PatrolConfig.ready())."""
+    rows = (
+        VenueInspection.objects.filter(unit__isnull=False, violation_found=True, inspected_on__gte=first, inspected_on__lte=last)
+        .order_by().values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+    )
+    return dict(rows)

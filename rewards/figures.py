@@ -2,27 +2,40 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import Rank
 
 from config.dates import week_bounds
+from guards.models import Guard
 from rewards.models import PayoutLine, PointEntry
 
 
 def top_guards(*, monday: datetime.date, limit: int = 10, company_id: int | None = None) -> list[dict]:
-    """The week's top guards by points. One query."""
+    """The week's top guards by points (ties by name). One query.
+
+    The ledger is summed per guard first, from the (occurred_on, guard, points) index alone, and only
+    the winners are joined to their guard and company (issue 14: a province week has ~25,000 ledger
+    lines). The winners are the guards ranked `limit` or better (RANK: equal sums share a rank), so
+    a tie at the cut-off still goes to the name, as it did with the join first."""
     sunday = monday + datetime.timedelta(days=6)
     qs = PointEntry.objects.filter(occurred_on__range=(monday, sunday))
     if company_id is not None:
         qs = qs.filter(guard__company_id=company_id)
+    winners = (
+        qs.order_by().values("guard_id").annotate(total=Sum("points")).filter(total__gt=0)
+        .annotate(rank=Window(Rank(), order_by=F("total").desc())).filter(rank__lte=limit).values("guard_id")
+    )
+    own_sum = (qs.filter(guard_id=OuterRef("pk")).order_by().values("guard_id")
+               .annotate(total=Sum("points")).values("total"))
     rows = (
-        qs.values("guard_id", "guard__name", "guard__company_id", "guard__company__name")
-        .annotate(points=Sum("points"))
-        .filter(points__gt=0)
-        .order_by("-points", "guard__name")[:limit]
+        Guard.objects.filter(pk__in=winners)
+        .annotate(points=Subquery(own_sum))
+        .values("pk", "name", "company_id", "company__name", "points")
+        .order_by("-points", "name")[:limit]
     )
     return [
-        {"guard_id": r["guard_id"], "guard": r["guard__name"], "company_id": r["guard__company_id"],
-         "company": r["guard__company__name"], "points": r["points"]}
+        {"guard_id": r["pk"], "guard": r["name"], "company_id": r["company_id"],
+         "company": r["company__name"], "points": r["points"]}
         for r in rows
     ]
 

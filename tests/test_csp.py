@@ -191,9 +191,37 @@ def test_login_and_error_pages_carry_the_policy(client, db):
         assert not audit.blocked, (url, audit.blocked)
 
 
-def test_map_tile_origin_is_the_only_other_image_source(client, db):
+def test_images_come_only_from_the_site_without_a_tile_server(client, db):
+    # MAP_TILES_URL is empty by default (the demo): maps draw outlines only, no other image source.
     csp = csp_directives(client.get("/accounts/login/"))
-    assert csp["img-src"] == ["'self'", "data:", "https://tile.openstreetmap.org"]
+    assert csp["img-src"] == ["'self'", "data:"]
+
+
+@pytest.mark.parametrize(
+    "url, img_src, layers",
+    [
+        ("", ["'self'", "data:"], []),
+        ("https://tiles.intranet.example/{z}/{x}/{y}.png", ["'self'", "data:", "https://tiles.intranet.example"],
+         ["https://tiles.intranet.example/{z}/{x}/{y}.png"]),
+    ],
+)
+def test_map_tiles_url_sets_the_tile_layer_and_its_origin(url, img_src, layers):
+    # Settings are read once per process: a fresh interpreter with MAP_TILES_URL set (or empty).
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps([settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'], "
+        "[t[1] for t in settings.LEAFLET_CONFIG['TILES']]]))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "MAP_TILES_URL": url}
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent, env=env,
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [img_src, layers]
 
 
 @pytest.mark.parametrize(

@@ -120,6 +120,7 @@ def test_compose_postgres_connections_cover_the_app_services(compose):
     settings = _postgres_settings(compose)
     web = compose["services"]["web"]["command"][-1]
     workers = int(re.search(r"GUNICORN_WORKERS:-(\d+)", web).group(1))
+    threads = int(re.search(r"GUNICORN_THREADS:-(\d+)", web).group(1))  # gthread: a connection per thread
     worker_command = compose["services"]["worker"]["command"]
     concurrency = int(worker_command[worker_command.index("--concurrency") + 1])
-    assert int(settings["max_connections"]) >= 4 * (workers + concurrency + 1), "room to scale web and worker containers"
+    assert int(settings["max_connections"]) >= 4 * (workers * threads + concurrency + 1), "room to scale web and worker containers"

@@ -17,13 +17,15 @@ from patrol.services import patrol_plan
 from tests import factories as f
 
 NOW = datetime.datetime(2026, 11, 17, 19, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
-# Measured, SQLite (transaction statements and savepoints count): the idempotency key booked and its
-# response stored, the token with the account's guard, routing's one point, the tip and its history row.
-TIP_QUERIES = 12
-# On PostgreSQL the key's two small transactions each add `SET LOCAL synchronous_commit` (accounts/idempotency.py).
-_PG_EXTRA = 2
-# The key, the token, the patrol in scope, membership, the check-in (in a savepoint), the key's response.
-CHECKIN_QUERIES = 14
+# Measured, SQLite (transaction statements and savepoints count): the idempotency key booked (in a
+# savepoint) and its response stored, the token with the account's guard, the tip and its history row
+# (routing reads the process's table, the chosen point's row included).
+TIP_QUERIES = 9
+# On PostgreSQL the key is booked by one statement, without the savepoint (accounts/idempotency.py).
+_PG_EXTRA = -2
+# The key, the token, the patrol in scope (a guard's scope holds only the patrols they are on, so
+# membership needs no query of its own), the check-in (its own atomic block), the key's response.
+CHECKIN_QUERIES = 9
 
 
 def _extra() -> int:

@@ -192,3 +192,42 @@ def test_demo_logins_without_demo_accounts_says_so_quietly():
     call_command("demo_logins", stdout=out)
 
     assert "seed_demo" in out.getvalue() and DEMO_PASSWORD not in out.getvalue()
+
+
+def test_seed_demo_has_one_unit_failing_its_joint_assessment_with_an_interview(monkeypatch, time_machine):
+    """Issue 13: the previous quarter's joint assessment warns exactly one unit, through its history
+    (failed venue inspections, a late training roster), and its interview is on record."""
+    from assessments.demo_practices import demo_weak_unit
+    from assessments.models import Interview, UnitAssessment
+    from bulletins.management.commands import seed_demo as command
+    from patrol.demo import seed_patrols
+    from patrol.models import VenueInspection
+    from assessments.demo import seed_lifecycle
+
+    # given the clock in 2026Q4 and the patrol history back to the start of 2026Q3 (not a whole year: fast)
+    time_machine.move_to(timezone.make_aware(datetime.datetime(2026, 10, 20, 10, 0)), tick=False)
+    monkeypatch.setattr(command, "seed_patrols", lambda *, seed: seed_patrols(seed=seed, weeks=16))
+    monkeypatch.setattr(command, "seed_lifecycle", seed_lifecycle)
+
+    # when
+    seed()
+
+    # then one unit, the demo's weak one, is warned for 2026Q3: four failed inspections, roster late
+    weak = demo_weak_unit(seed=2024)
+    rows = {r.company_id: r for r in UnitAssessment.objects.filter(quarter="2026Q3")}
+    assert len(rows) == SecurityCompany.objects.filter(active=True).count()
+    assert [pk for pk, r in rows.items() if r.outcome == "warning"] == [weak.pk], {pk: r.components for pk, r in rows.items()}
+    facts = rows[weak.pk].components["facts"]
+    assert facts["inspections_failed"] >= 4 and facts["roster_on_time"] is False
+    assert rows[weak.pk].components["parts"]["inspections"] == -20
+    assert all(r.components["facts"]["roster_on_time"] for pk, r in rows.items() if pk != weak.pk)
+    # its interview: when, who attended, what was agreed, follow-up due in a month (still open today)
+    interview = Interview.objects.get(unit_assessment=rows[weak.pk])
+    assert interview.held_on == datetime.date(2026, 10, 14) and weak.responsible_leader in interview.attendees
+    assert "消防通道" in interview.agreed and "培训名单" in interview.agreed
+    assert interview.follow_up_due == datetime.date(2026, 11, 13) and interview.is_open
+    # a warned guard's interview is recorded and followed up
+    assert Interview.objects.filter(guard__isnull=False, held_on__isnull=False, followed_up_on__isnull=False).count() == 1
+    # and the demo's inspections name their units (most of them)
+    assert VenueInspection.objects.filter(unit__isnull=False).count() > VenueInspection.objects.count() / 2
+    assert VenueInspection.objects.filter(unit=weak, violation_found=True, inspected_on__range=("2026-07-01", "2026-09-30")).count() >= 4

@@ -1,5 +1,6 @@
 """Pages of the bulletins app, one module per resource: the weekly bulletin (`bulletin`), weekly
-case figures (`cases`), the recipient list (`recipients`) and the county dashboard (`dashboard`).
+case figures (`cases`), the recipient list (`recipients`), the county dashboard (`dashboard`) and
+the lists its action queue links to (`queue`).
 Every page reads through bulletins.selectors and writes through bulletins.services; a service's
 refusal becomes what the person sees through config.forms.attempt.
 
@@ -16,6 +17,7 @@ from bulletins.views.bulletin import (
 )
 from bulletins.views.cases import case_figures, case_figures_import, case_figures_template
 from bulletins.views.dashboard import dashboard
+from bulletins.views.queue import queue_patrols
 from bulletins.views.recipients import (
     recipient_create,
     recipient_list,
@@ -28,6 +30,6 @@ __all__ = [
     "archive", "bulletin_compile_any", "bulletin_detail", "bulletin_print", "bulletin_recompile", "bulletin_send",
     "bulletin_suggestions", "delivery_retry",
     "case_figures", "case_figures_import", "case_figures_template",
-    "dashboard",
+    "dashboard", "queue_patrols",
     "recipient_create", "recipient_list", "recipient_set_active", "recipient_update", "recipients_sync",
 ]

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from accounts.audit import AuditEvent, audit_record
+from accounts.audit import AuditedListMixin, AuditEvent, audit_record
 from accounts.permissions import IsOfficer, is_guard, is_officer
 from disputes.parties import DisputeParty, party_phone_validator
 from disputes.selectors import can_see_sources
@@ -44,10 +44,11 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Base of the disputes and tips viewsets. Officers and guards list, read, report and see the
-    map; every other action is for officers. Subclasses name `input_class` (what `create` takes)
-    and the output serializers for guards and for officers."""
+    map; every other action is for officers. Subclasses name `input_class` (what `create` takes),
+    the output serializers for guards and for officers, and `audited_model`/`audited_field` (what
+    an officer's read shows: parties or source), audited per record read and per list page."""
 
     input_class: type[serializers.Serializer]
     output_class: type[serializers.Serializer]
@@ -74,9 +75,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return Response(data)
 
     def audit_confidential_view(self, item) -> None:
-        """An officer's read of one record shows its parties or its source: audited."""
+        """An officer's read of one record shows its parties or its source: audited (as the page)."""
         if can_see_sources(self.request.user):
-            audit_record(request=self.request, kind=AuditEvent.Kind.VIEW_CONFIDENTIAL, obj=item, detail={"via": "api"})
+            detail = {"field": self.audited_field, "via": "api"}
+            audit_record(request=self.request, kind=AuditEvent.Kind.VIEW_CONFIDENTIAL, obj=item, detail=detail)
+
+    def audits_list_read(self) -> bool:
+        """An officer's list shows every row's parties or source: one audit line per page read."""
+        return can_see_sources(self.request.user)
 
     def _input(self, serializer_class, request) -> dict:
         serializer = serializer_class(data=request.data, context=self.get_serializer_context())

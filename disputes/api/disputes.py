@@ -2,10 +2,11 @@
 one service. Sessions and the timeline live in `timeline`, nearby and GeoJSON in `maps`."""
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from accounts.role_schema import OfficerOnlyFieldsSchema
 from disputes import services
 from disputes.api._shared import NoteSerializer, PartySerializer, ReasonSerializer, ReportViewSet, transition_action
 from disputes.api.maps import DisputeMapActions
@@ -54,6 +55,13 @@ class DisputeOfficerSerializer(DisputeSerializer):
             "agreement", "outcome_note", "helped_by", "helped_by_name", "created_at", "updated_at",
         ]
         read_only_fields = fields
+
+
+class DisputeForRoleSerializer(OfficerOnlyFieldsSchema, DisputeOfficerSerializer):
+    """Schema only: a dispute as a list, read or report answers it: an officer gets every field, a
+    guard (their own reports) no parties, reporter or outcome (`officer_only_fields`)."""
+
+    officer_only_fields = tuple(name for name in DisputeOfficerSerializer.Meta.fields if name not in DisputeSerializer.Meta.fields)
 
 
 class DisputeInputSerializer(serializers.Serializer):
@@ -108,6 +116,9 @@ def _transition(name: str, to: str, input_serializer, **doc):
     return transition_action(name, input_serializer, DisputeOfficerSerializer, perform, **doc)
 
 
+@extend_schema_view(
+    list=extend_schema(responses=DisputeForRoleSerializer(many=True)), retrieve=extend_schema(responses=DisputeForRoleSerializer),
+)
 class DisputeViewSet(DisputeRecordActions, DisputeMapActions, ReportViewSet):
     """Disputes. `GET` for officers (everything) and guards (their own reports, no parties); `POST`
     reports one (routed to a liaison point from its position). Transitions are POST actions:
@@ -120,6 +131,8 @@ class DisputeViewSet(DisputeRecordActions, DisputeMapActions, ReportViewSet):
     input_class = DisputeInputSerializer
     output_class = DisputeSerializer
     officer_output_class = DisputeOfficerSerializer
+    audited_model = Dispute
+    audited_field = "parties"
 
     def get_queryset(self):
         qs = dispute_list_visible_to(user=self.request.user)
@@ -132,7 +145,7 @@ class DisputeViewSet(DisputeRecordActions, DisputeMapActions, ReportViewSet):
         dispute = self.get_queryset().get(pk=dispute.pk)
         return Response(self.output_for_user()(dispute, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(request=DisputeInputSerializer, responses={201: DisputeOfficerSerializer})
+    @extend_schema(request=DisputeInputSerializer, responses={201: DisputeForRoleSerializer})
     def create(self, request, *args, **kwargs):
         data = self._input(DisputeInputSerializer, request)
         data["parties"] = [dict(p) for p in data.get("parties", [])]
@@ -160,5 +173,5 @@ class DisputeViewSet(DisputeRecordActions, DisputeMapActions, ReportViewSet):
     position = transition_action(
         "position", DisputePositionSerializer, DisputeOfficerSerializer,
         lambda dispute, by, data: services.dispute_set_position(dispute=dispute, by=by, latitude=data["latitude"], longitude=data["longitude"]),
-        summary="Add or correct the map position (a dispute taken by township or address)",
+        summary="Add or correct the map position (a dispute taken by township or address); adding it routes the dispute to the nearest point unless it was transferred by hand",
     )

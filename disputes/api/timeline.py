@@ -4,6 +4,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.audit import AuditEvent, audit_record
 from disputes import services
 from disputes.models import MediationSession
 from disputes.selectors import dispute_sessions, dispute_timeline
@@ -42,7 +43,11 @@ class DisputeRecordActions:
     def sessions(self, request, pk=None):
         dispute = self.get_object()
         if request.method == "GET":
-            return Response(SessionSerializer(dispute_sessions(dispute=dispute), many=True).data)
+            data = SessionSerializer(dispute_sessions(dispute=dispute), many=True).data
+            if data:  # who was present at each session: read on the dispute's page, audited there too
+                audit_record(request=request, kind=AuditEvent.Kind.VIEW_CONFIDENTIAL, obj=dispute,
+                             detail={"field": "parties_present", "via": "api"})
+            return Response(data)
         data = self._input(SessionSerializer, request)
         session = services.mediation_session_add(dispute=dispute, by=request.user, **data)
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)

@@ -3,15 +3,17 @@ rectification and links to disputes are POST actions calling one service. Adding
 lives in `attachments`, the GeoJSON in `maps`."""
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config import api_fields
 from config.activity import ACTIVITY_FIELDS, ACTIVITY_MAX
+from config.serializer_cache import CachedFieldsMixin
 
 from accounts.permissions import is_officer
+from accounts.role_schema import OfficerOnlyFieldsSchema
 from disputes import services
 from disputes.api._shared import NoteSerializer, PartySerializer, ReportViewSet, transition_action
 from disputes.api.attachments import AttachmentSerializer, TipAttachmentActions
@@ -20,10 +22,11 @@ from disputes.api.maps import TipMapActions
 from disputes.filters import TipFilter
 from disputes.models import Dispute, DisputeCategory, Tip
 from disputes.selectors import dispute_list_visible_to, tip_attachments, tip_list_visible_to
+from disputes.services.tip_workflow import REOPEN_REASON_MAX
 from liaison_points.api import CoordinateField
 
 
-class TipSerializer(serializers.ModelSerializer):
+class TipSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     """What a guard reads back of their own tip: no other informant, no officer notes."""
 
     liaison_point_name = serializers.CharField(source="liaison_point.name", read_only=True, allow_null=True)
@@ -70,10 +73,15 @@ class TipCloseSerializer(NoteSerializer):
     outcome = serializers.ChoiceField(choices=Tip.Outcome.choices, required=False, allow_blank=True, default="")
     case_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
-    suspects_caught = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False, default=0)
-    fugitives_assisted = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False, default=0)
-    residents_helped = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False, default=0)
-    three_defences_guided = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False, default=0)
+    # Counts left out keep what the tip holds (0 on a first close; a reopened tip's earlier counts).
+    suspects_caught = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False)
+    fugitives_assisted = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False)
+    residents_helped = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False)
+    three_defences_guided = serializers.IntegerField(min_value=0, max_value=ACTIVITY_MAX, required=False)
+
+
+class TipReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REOPEN_REASON_MAX, help_text=_("Why the tip is reopened; kept in its history."))
 
 
 class RectificationSerializer(serializers.Serializer):
@@ -102,10 +110,20 @@ def _transition(name: str, to: str, input_serializer, **doc):
     return transition_action(name, input_serializer, TipOfficerSerializer, perform, **doc)
 
 
+class TipForRoleSerializer(OfficerOnlyFieldsSchema, TipOfficerSerializer):
+    """Schema only: a tip as a list, read or report answers it: an officer gets every field, a
+    guard (their own tips) no source, case number or notes (`officer_only_fields`)."""
+
+    officer_only_fields = tuple(name for name in TipOfficerSerializer.Meta.fields if name not in TipSerializer.Meta.fields)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=TipForRoleSerializer(many=True)), retrieve=extend_schema(responses=TipForRoleSerializer),
+)
 class TipViewSet(TipAttachmentActions, TipMapActions, ReportViewSet):
     """Tips. Officers see everything including the source; a guard reports tips (multipart with
     `attachments`) and reads back their own. Managers: 403. Transitions: verify, act, close,
-    unfounded; hazards: rectification; links: link-dispute, start-dispute; attachments (POST)."""
+    unfounded, reopen; hazards: rectification; links: link-dispute, start-dispute; attachments (POST)."""
 
     filterset_class = TipFilter
     search_fields = ["place"]
@@ -115,6 +133,8 @@ class TipViewSet(TipAttachmentActions, TipMapActions, ReportViewSet):
     input_class = TipInputSerializer
     output_class = TipSerializer
     officer_output_class = TipOfficerSerializer
+    audited_model = Tip
+    audited_field = "source"
 
     def get_queryset(self):
         return tip_list_visible_to(user=self.request.user)
@@ -131,7 +151,7 @@ class TipViewSet(TipAttachmentActions, TipMapActions, ReportViewSet):
         self.audit_confidential_view(tip)
         return response
 
-    @extend_schema(request={"multipart/form-data": TipInputSerializer, "application/json": TipInputSerializer}, responses={201: TipOfficerSerializer})
+    @extend_schema(request={"multipart/form-data": TipInputSerializer, "application/json": TipInputSerializer}, responses={201: TipForRoleSerializer})
     def create(self, request, *args, **kwargs):
         data = self._input(TipInputSerializer, request)
         files = request.FILES.getlist("attachments") if hasattr(request, "FILES") else []
@@ -151,6 +171,11 @@ class TipViewSet(TipAttachmentActions, TipMapActions, ReportViewSet):
     act = _transition("act", Tip.Status.ACTED, NoteSerializer, summary="Acted on")
     close = _transition("close", Tip.Status.CLOSED, TipCloseSerializer, summary="Close with an outcome")
     unfounded = _transition("unfounded", Tip.Status.UNFOUNDED, NoteSerializer, summary="Unfounded")
+    reopen = transition_action(
+        "reopen", TipReopenSerializer, TipOfficerSerializer,
+        lambda tip, by, data: services.tip_reopen(tip=tip, by=by, reason=data["reason"]),
+        summary="Reopen a closed or unfounded tip (closed → verified, unfounded → received)",
+    )
 
     @extend_schema(request={"multipart/form-data": RectificationSerializer}, responses={200: TipOfficerSerializer})
     @action(detail=True, methods=["post"])

@@ -2,7 +2,7 @@
 
 - intake: recording disputes and tips and routing them to a liaison point, reassigning (due dates);
 - dispute_workflow: the mediation workflow, reopening, merging, sessions, follow-up visits;
-- tip_workflow: a tip's outcomes, a hazard's rectification, linking tips and disputes;
+- tip_workflow: a tip's outcomes and reopening, a hazard's rectification, linking tips and disputes;
 - attachments: a tip's photos and videos;
 - notices: the emails that follow (each sent once, claimed through a marker column).
 
@@ -26,6 +26,7 @@ from disputes.services.placing import dispute_set_position
 from disputes.services.tip_workflow import (
     TIP_TRANSITIONS,
     tip_link_dispute,
+    tip_reopen,
     tip_set_rectification,
     tip_start_dispute,
     tip_transition,
@@ -50,6 +51,7 @@ __all__ = [
     "tip_attachment_add",
     "tip_link_dispute",
     "tip_notify_point",
+    "tip_reopen",
     "tip_report",
     "tip_set_rectification",
     "tip_start_dispute",

@@ -77,6 +77,35 @@ def tip_transition(
     return tip
 
 
+REOPEN_REASON_MAX = 100  # the history row's change reason holds at most this many characters
+
+
+@transaction.atomic
+def tip_reopen(*, tip: Tip, by, reason: str) -> Tip:
+    """Reopen a closed or unfounded tip (new facts, the outcome did not hold...). A closed tip goes
+    back to verified, an unfounded one to received (triaged again; verifying it credits the source
+    guard again). The outcome, case number and activity counts recorded at closing stay until the
+    tip is closed again with other values. The reason is the history row's change reason, which the
+    tip page shows. Nothing is saved when refused."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the tip is reopened.")]})
+    if len(reason) > REOPEN_REASON_MAX:
+        raise ValidationError({"reason": [_("Keep the reason to %(n)s characters.") % {"n": REOPEN_REASON_MAX}]})
+    locked = lock(tip)
+    if locked.status not in (T.CLOSED, T.UNFOUNDED):
+        raise DomainError(
+            _("Only a closed or unfounded tip can be reopened; this one is %(status)s.") % {"status": locked.get_status_display()},
+            conflict=True,
+        )
+    locked.status = T.VERIFIED if locked.status == T.CLOSED else T.RECEIVED
+    locked.finished_at = None
+    locked.handled_by = by
+    save(locked, by, reason=reason)
+    tip.refresh_from_db()
+    return tip
+
+
 @transaction.atomic
 def tip_set_rectification(
     *, tip: Tip, by, rectification_by: str = "", rectification_due: datetime.date | None = None, rectified: bool = False,

@@ -32,6 +32,7 @@ class InspectorsField(serializers.Field):
 class InspectionSerializer(serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     liaison_point_name = serializers.CharField(source="liaison_point.name", read_only=True, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
     inspectors = InspectorsField(required=False, help_text=_("Officer ids; shown as [{id, name}]."))
     rectified = serializers.SerializerMethodField()
 
@@ -39,7 +40,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         model = VenueInspection
         fields = [
             "id", "venue", "trade", "township", "township_name", "liaison_point", "liaison_point_name", "address",
-            "inspected_on", "inspectors", "violation_found", "violation_kind", "rectification_due", "rectified_on",
+            "unit", "unit_name", "inspected_on", "inspectors", "violation_found", "violation_kind", "rectification_due", "rectified_on",
             "rectified", "notes", "created_at",
         ]
         read_only_fields = ["created_at"]

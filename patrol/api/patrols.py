@@ -1,19 +1,23 @@
 """Patrols in the API (/api/v1/patrols/): the scoped list and detail, planning, the lifecycle
-actions (officers), the roll-call and missed-checkpoint actions, and the guard's `check-in`."""
+actions (officers; start and finish also a unit-led patrol's team leader and unit managers), the
+roll-call and missed-checkpoint actions, and the guard's `check-in`."""
 import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config import api_fields
 from config.activity import ACTIVITY_FIELDS, ACTIVITY_MAX
 
 from accounts.permissions import IsOfficer, IsOfficerOrReadOnly
+from accounts.role_schema import OfficerOnlyFieldsSchema
+from accounts.scoping import scope_for
 from guards.models import SecurityCompany
 from liaison_points.models import LiaisonPoint, Zone
 from patrol.api.checkpoints import ExplainMissSerializer, PlannedCheckpointSerializer
@@ -26,6 +30,7 @@ from patrol.models import Patrol, PatrolKind, PublicityTopic
 from patrol.selectors import (
     patrol_checkpoints, patrol_list_visible_to, patrol_plain_visible_to, patrol_roll_call, patrol_roll_call_events,
 )
+from patrol.services.lifecycle import patrol_require_runner
 from patrol.services.rules import rollcall_window
 from patrol.services import (
     checkin_mark,
@@ -66,6 +71,9 @@ class PatrolListSerializer(serializers.ModelSerializer):
 
 
 class PatrolDetailSerializer(PatrolListSerializer):
+    """A patrol as a manager or a guard reads it: everything but the officers' notes (the page shows
+    them to officers only). Officers get PatrolOfficerDetailSerializer."""
+
     team = serializers.SerializerMethodField(help_text=_("Team and roll-call; a manager sees their own company's guards only."))
     checkpoints = serializers.SerializerMethodField(help_text=_("Planned checkpoints, visited or missed."))
     checkin_opens = serializers.SerializerMethodField()
@@ -75,7 +83,7 @@ class PatrolDetailSerializer(PatrolListSerializer):
 
     class Meta(PatrolListSerializer.Meta):
         fields = [
-            *PatrolListSerializer.Meta.fields, "area", "notes", "overdue_flagged_at", "checkin_opens", "checkin_closes",
+            *PatrolListSerializer.Meta.fields, "area", "overdue_flagged_at", "checkin_opens", "checkin_closes",
             "rollcall_closes", "team", "checkpoints", "roll_call_log", "created_at",
         ]
         read_only_fields = fields
@@ -104,6 +112,26 @@ class PatrolDetailSerializer(PatrolListSerializer):
 
     def get_checkin_closes(self, patrol) -> datetime.datetime:
         return datetime_field.to_representation(checkin_window(patrol)[1])
+
+
+class PatrolOfficerDetailSerializer(PatrolDetailSerializer):
+    """A patrol as an officer reads it: the detail plus the officers' notes."""
+
+    class Meta(PatrolDetailSerializer.Meta):
+        fields = [*PatrolDetailSerializer.Meta.fields, "notes"]
+        read_only_fields = fields
+
+
+def patrol_detail_serializer_for(user) -> type[PatrolDetailSerializer]:
+    """The detail serializer of `user`'s role: officers see the notes, everyone else does not."""
+    return PatrolOfficerDetailSerializer if scope_for(user).is_officer else PatrolDetailSerializer
+
+
+class PatrolDetailForRoleSerializer(OfficerOnlyFieldsSchema, PatrolOfficerDetailSerializer):
+    """Schema only: what a read, start or finish answers: the officer's detail, or without the notes
+    for a manager or guard (a unit-led patrol's runners, its team, a manager of one of its guards)."""
+
+    officer_only_fields = ("notes",)
 
 
 # --- input -------------------------------------------------------------------------------------
@@ -157,33 +185,47 @@ class TeamSerializer(serializers.Serializer):
 # --- viewset -----------------------------------------------------------------------------------
 
 
+@extend_schema_view(retrieve=extend_schema(responses={200: PatrolDetailForRoleSerializer}))
 class PatrolViewSet(PatrolMapActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Patrols within the user's scope. Officers plan them and drive the lifecycle through the
-    actions; a guard on the team checks in with `check-in`. No PUT/DELETE: a patrol is cancelled
+    actions (a unit-led patrol's team leader and lead unit's managers may `start` and `finish` it);
+    a guard on the team checks in with `check-in`. No PUT/DELETE: a patrol is cancelled
     with a reason, never deleted."""
 
     permission_classes = [IsOfficerOrReadOnly]
     filterset_class = PatrolFilter
-    search_fields = ["liaison_point__code", "liaison_point__name", "notes"]
+    # `notes` are officers' only, so only an officer's search looks in them (see search_fields below).
+    officer_search_fields = ["liaison_point__code", "liaison_point__name", "notes"]
     ordering_fields = ["planned_start", "status", "member_count", "present_count", "liaison_point__code"]
     ordering = ["-planned_start", "-id"]
 
     def get_queryset(self) -> QuerySet[Patrol]:
         return patrol_list_visible_to(user=self.request.user)
 
+    @property
+    def search_fields(self) -> list[str]:
+        # A manager's or guard's search must not match (and so reveal) words of the officers' notes.
+        request = getattr(self, "request", None)
+        if request is not None and scope_for(request.user).is_officer:
+            return self.officer_search_fields
+        return [name for name in self.officer_search_fields if name != "notes"]
+
     def get_serializer_class(self):
-        return PatrolListSerializer if self.action in ("list", "geojson") else PatrolDetailSerializer
+        if self.action in ("list", "geojson"):
+            return PatrolListSerializer
+        return patrol_detail_serializer_for(self.request.user if getattr(self, "request", None) else None)
 
     def _detail(self, patrol: Patrol, code: int = status.HTTP_200_OK) -> Response:
         patrol = self.get_queryset().get(pk=patrol.pk)  # re-read with counts after the write
-        return Response(PatrolDetailSerializer(patrol, context=self.get_serializer_context()).data, status=code)
+        serializer_class = patrol_detail_serializer_for(self.request.user)
+        return Response(serializer_class(patrol, context=self.get_serializer_context()).data, status=code)
 
     def _input(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    @extend_schema(request=PatrolInputSerializer, responses={201: PatrolDetailSerializer})
+    @extend_schema(request=PatrolInputSerializer, responses={201: PatrolOfficerDetailSerializer})
     def create(self, request, *args, **kwargs):
         data = self._input(PatrolInputSerializer)
         if data["lead_company"] is not None:  # led by a unit: the officer is not defaulted to the requester
@@ -216,23 +258,36 @@ class PatrolViewSet(PatrolMapActions, mixins.ListModelMixin, mixins.RetrieveMode
             "companies_without_guard": [{"id": c.pk, "name": c.name} for c in proposal.companies_without_guard],
         }).data)
 
-    # lifecycle (officers) ---------------------------------------------------------------------
+    # lifecycle (officers; a unit-led patrol's team leader and lead unit's managers start and finish it) --
 
-    @extend_schema(summary="Start a planned patrol", request=None, responses={200: PatrolDetailSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[IsOfficer])
-    def start(self, request, pk=None):
-        return self._detail(patrol_start(patrol=self.get_object(), by=request.user))
-
-    @extend_schema(summary="Finish a patrol under way (no-shows become absent, points are credited)",
-                   request=FinishSerializer, responses={200: PatrolDetailSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[IsOfficer])
-    def finish(self, request, pk=None):
+    def _runnable(self) -> Patrol:
+        """The patrol of a start or finish: 404 outside the user's scope, 403 when the user sees it
+        but may not run it (patrol_may_run), before any input is read."""
         patrol = self.get_object()
+        patrol_require_runner(patrol=patrol, by=self.request.user)
+        return patrol
+
+    @extend_schema(
+        summary="Start a planned patrol (officers; for a unit-led patrol also its team leader and the lead unit's managers)",
+        request=None, responses={200: PatrolDetailForRoleSerializer},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def start(self, request, pk=None):
+        return self._detail(patrol_start(patrol=self._runnable(), by=request.user))
+
+    @extend_schema(
+        summary="Finish a patrol under way (no-shows become absent, points are credited); who may: as for start. "
+        "`notes` are officers' only",
+        request=FinishSerializer, responses={200: PatrolDetailForRoleSerializer},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def finish(self, request, pk=None):
+        patrol = self._runnable()
         data = self._input(FinishSerializer)
         return self._detail(patrol_finish(patrol=patrol, by=request.user, **data))
 
     @extend_schema(summary="Cancel a planned or running patrol, with a reason",
-                   request=CancelSerializer, responses={200: PatrolDetailSerializer})
+                   request=CancelSerializer, responses={200: PatrolOfficerDetailSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsOfficer])
     def cancel(self, request, pk=None):
         patrol = self.get_object()
@@ -240,14 +295,14 @@ class PatrolViewSet(PatrolMapActions, mixins.ListModelMixin, mixins.RetrieveMode
         return self._detail(patrol_cancel(patrol=patrol, reason=data["reason"], by=request.user))
 
     @extend_schema(summary="Replace the team of a patrol that has not started",
-                   request=TeamSerializer, responses={200: PatrolDetailSerializer})
+                   request=TeamSerializer, responses={200: PatrolOfficerDetailSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsOfficer])
     def team(self, request, pk=None):
         patrol = self.get_object()
         data = self._input(TeamSerializer)
         return self._detail(patrol_set_team(patrol=patrol, guard_ids=data["guards"], lead_guard_ids=data["lead_guards"], by=request.user))
 
-    @extend_schema(summary="Mark a team member present, late or absent", request=MarkSerializer, responses={200: PatrolDetailSerializer})
+    @extend_schema(summary="Mark a team member present, late or absent", request=MarkSerializer, responses={200: PatrolOfficerDetailSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsOfficer])
     def mark(self, request, pk=None):
         patrol = self.get_object()
@@ -255,7 +310,7 @@ class PatrolViewSet(PatrolMapActions, mixins.ListModelMixin, mixins.RetrieveMode
         checkin_mark(patrol=patrol, guard_id=data["guard"], status=data["status"], reason=data["reason"], by=request.user)
         return self._detail(patrol)
 
-    @extend_schema(summary="Say why a planned checkpoint was missed", request=ExplainMissSerializer, responses={200: PatrolDetailSerializer})
+    @extend_schema(summary="Say why a planned checkpoint was missed", request=ExplainMissSerializer, responses={200: PatrolOfficerDetailSerializer})
     @action(detail=True, methods=["post"], url_path="explain-miss", permission_classes=[IsOfficer])
     def explain_miss(self, request, pk=None):
         patrol = self.get_object()
@@ -273,5 +328,8 @@ class PatrolViewSet(PatrolMapActions, mixins.ListModelMixin, mixins.RetrieveMode
         if patrol is None:
             raise Http404
         data = self._input(PositionSerializer)
-        check_in = checkin_record(patrol=patrol, guard=request.user.guard_profile, **data)
+        guard = request.user.guard_profile
+        # The scope that found the patrol is this guard's own: it holds only the patrols they are on.
+        on_team = scope_for(request.user).guard_id == guard.pk
+        check_in = checkin_record(patrol=patrol, guard=guard, team_checked=on_team, **data)
         return Response(CheckInResultSerializer(check_in).data)

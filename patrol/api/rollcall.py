@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from config.api_fields import IdField
+from config.serializer_cache import CachedFieldsMixin
 from patrol.filters import CheckInFilter
 from patrol.models import CheckIn, RollCallEvent
 from patrol.selectors import checkin_list_visible_to
 from patrol.services.rules import checkin_message
 
 
-class RollCallCheckInSerializer(serializers.ModelSerializer):
+class RollCallCheckInSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     flagged = serializers.BooleanField(read_only=True, help_text=_("A phone check-in far from the patrol or too inaccurate, not confirmed by an officer."))
 
     class Meta:

@@ -9,7 +9,7 @@ from liaison_points.models import Officer
 from patrol.models import VenueInspection
 
 _INSPECTION_FIELDS = (
-    "venue", "trade", "township", "liaison_point", "address", "inspected_on", "violation_found",
+    "venue", "trade", "township", "liaison_point", "address", "unit", "inspected_on", "violation_found",
     "violation_kind", "rectification_due", "rectified_on", "notes",
 )
 
@@ -21,6 +21,7 @@ def inspection_save(*, inspection: VenueInspection | None = None, inspector_ids:
     if unknown:
         raise TypeError(f"unknown inspection fields: {sorted(unknown)}")
     inspection = inspection or VenueInspection(created_by=by)
+    unit_before = inspection.unit_id
     for name, value in fields.items():
         setattr(inspection, name, value)
     if not inspection.violation_found:
@@ -30,6 +31,9 @@ def inspection_save(*, inspection: VenueInspection | None = None, inspector_ids:
         inspection.full_clean()
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if "unit" not in errors and inspection.unit_id and inspection.unit_id != unit_before and not inspection.unit.active:
+        # a unit that has left the scheme keeps the inspections it had, but is not named on new ones
+        errors["unit"] = [_("This unit has left the scheme.")]
     inspectors = []
     if inspector_ids is not None:
         wanted = {int(i) for i in inspector_ids}

@@ -4,11 +4,12 @@ click or a retried request cannot apply a transition twice."""
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scoping import scope_for
 from config.activity import ACTIVITY_FIELDS, activity_errors
 from config.exceptions import DomainError
 from patrol.models import CheckIn, Patrol, PositionState, PublicityTopic
@@ -35,10 +36,37 @@ def _transition(patrol: Patrol, *, allowed_from: tuple[str, ...], to: str, by, *
     return patrol
 
 
+def patrol_may_run(*, patrol: Patrol, user) -> bool:
+    """Who may start and finish `patrol`: the system (None) and officers, any patrol; a patrol led
+    by a unit (no officer present, the Yanghe zone patrols) also its team leader, from the guard's
+    own account, and the lead unit's managers. Nobody else: not the other guards of the team, not
+    the lead unit's other guards, not the managers of the other units on the team. No query."""
+    if user is None:
+        return True
+    scope = scope_for(user)
+    if scope.is_officer:
+        return True
+    if patrol.lead_company_id is None or scope.company_id != patrol.lead_company_id:
+        return False
+    if scope.is_guard:
+        return patrol.team_leader_id == scope.guard_id
+    return scope.is_manager
+
+
+def patrol_require_runner(*, patrol: Patrol, by) -> None:
+    """Raise PermissionDenied (a 403) unless `by` may start and finish `patrol` (`patrol_may_run`)."""
+    if not patrol_may_run(patrol=patrol, user=by):
+        if patrol.lead_company_id is None:
+            raise PermissionDenied(_("Only an officer may start or finish a patrol led by an officer."))
+        raise PermissionDenied(_("Only an officer, the team leader or the lead unit's manager may start or finish this patrol."))
+
+
 @transaction.atomic
 def patrol_start(*, patrol: Patrol, by=None, at: datetime.datetime | None = None) -> Patrol:
     """Start a planned patrol, from its check-in window's opening until its planned end (a patrol
-    not started by then is recorded as missed, not started late)."""
+    not started by then is recorded as missed, not started late). `by` must pass
+    `patrol_require_runner`: an officer, or for a unit-led patrol its team leader or unit manager."""
+    patrol_require_runner(patrol=patrol, by=by)
     at = at or timezone.now()
     opens, closes = checkin_window(patrol)
     if at < opens:
@@ -60,7 +88,13 @@ def patrol_finish(
     """End a patrol: members who never checked in are marked absent, those present or late earn
     their patrol points (a check-in flagged far or inaccurate earns them once an officer confirms it).
     The report records the publicity done and the activity counts (suspects caught, fugitives
-    assisted, residents helped, "three defences" guidance), each a whole number from 0 to 999."""
+    assisted, residents helped, "three defences" guidance), each a whole number from 0 to 999.
+
+    A unit finishing its own patrol (`patrol_require_runner`) follows the same rules; what needs an
+    officer's judgement stays with an officer: flagged check-ins still wait for an officer's
+    confirmation, roll-call marks and missed-checkpoint reasons are officers' (checkin_mark,
+    checkpoint_explain_miss), and the patrol's notes (officers' only) cannot be set by a unit."""
+    patrol_require_runner(patrol=patrol, by=by)
     topics = list(dict.fromkeys(publicity_topics))
     activity = {
         "suspects_caught": suspects_caught, "fugitives_assisted": fugitives_assisted,
@@ -76,6 +110,8 @@ def patrol_finish(
     at = at or timezone.now()
     if patrol.actual_start and at < patrol.actual_start:
         errors["actual_end"] = [_("The patrol cannot end before it started.")]
+    if notes is not None and not patrol_may_write_notes(by):
+        errors["notes"] = [_("Only an officer may write the patrol's notes.")]
     if errors:
         raise ValidationError(errors)
     changes = {"actual_end": at, "publicity_topics": topics, "people_reached": int(people_reached)}
@@ -94,6 +130,11 @@ def patrol_finish(
         pending = source == CheckIn.Source.GUARD and state in flagged
         attendance_credit(patrol=patrol, guard_id=guard_id, status=status, pending=pending)
     return patrol
+
+
+def patrol_may_write_notes(user) -> bool:
+    """The patrol's notes are officers' (the page shows them to officers only)."""
+    return user is None or scope_for(user).is_officer
 
 
 @transaction.atomic

@@ -20,21 +20,22 @@ from patrol.services.rules import checkin_window, clean_accuracy, patrol_distanc
 _ATTENDED = (CheckIn.Status.PRESENT, CheckIn.Status.LATE)
 
 
-@transaction.atomic
 def checkin_record(
     *, patrol: Patrol, guard: Guard, at: datetime.datetime | None = None, latitude=None, longitude=None, accuracy=None,
-    received_at: datetime.datetime | None = None,
+    received_at: datetime.datetime | None = None, team_checked: bool = False,
 ) -> CheckIn:
     """A guard checks in from the phone. Only team members, only while the patrol is planned or under
     way and within its window. The position is judged against the patrol's area, route or point:
     far, inaccurate or missing, the check-in is recorded and flagged, never silently confirmed.
     Checking in twice keeps the first check-in. `at` is when the guard pressed the button (a phone
-    that was offline sends it later: `received_at` is then its arrival), judged against the window."""
+    that was offline sends it later: `received_at` is then its arrival), judged against the window.
+    `team_checked`: the caller read the patrol through this guard's own scope, which already holds
+    only the patrols they are on (the API's check-in): membership is not read a second time."""
     at = at or timezone.now()
     lat, lng = clean_position(latitude, longitude)
     if patrol.status not in (Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY):
         raise DomainError(_("This patrol is %(status)s; check-in is closed.") % {"status": patrol.get_status_display()}, conflict=True)
-    if not PatrolMember.objects.filter(patrol=patrol, guard=guard).exists():
+    if not team_checked and not PatrolMember.objects.filter(patrol=patrol, guard=guard).exists():
         raise DomainError(_("You are not on this patrol's team."), field="guard")
     opens, closes = checkin_window(patrol)
     if at < opens:
@@ -59,7 +60,9 @@ def checkin_record(
 
 def _create_once(*, patrol: Patrol, guard: Guard, defaults: dict) -> tuple[CheckIn, bool]:
     """get_or_create the other way round: the INSERT first, since checking in twice is the rare
-    case; one query fewer per check-in than a SELECT before it."""
+    case; one query fewer per check-in than a SELECT before it. The INSERT is checkin_record's only
+    write, so its own atomic block is the transaction (no savepoint inside another one), unless a
+    caller holds one open."""
     try:
         with transaction.atomic():
             return CheckIn.objects.create(patrol=patrol, guard=guard, **defaults), True

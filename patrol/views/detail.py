@@ -1,5 +1,6 @@
 """One patrol's page: team and roll-call, checkpoints, history, and the officer's transitions
-(start, finish, cancel), marks and missed-checkpoint reasons."""
+(start, finish, cancel), marks and missed-checkpoint reasons. A lead unit's manager starts and
+finishes the unit's own patrols here too (patrol.services.lifecycle.patrol_may_run)."""
 import datetime
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from patrol import services
 from patrol.forms import CancelForm, FinishForm, MissedReasonForm
 from patrol.models import CheckIn, Patrol, PublicityTopic
 from patrol.selectors import patrol_checkpoints_visible_to, patrol_history_list, patrol_roll_call, patrol_roll_call_events
+from patrol.services.lifecycle import patrol_may_run, patrol_require_runner
 from patrol.services.rules import position_note
 from patrol.views.common import back_to_patrol, visible_patrol
 
@@ -82,6 +84,7 @@ def _render_detail(request, patrol: Patrol, *, finish_form=None, cancel_form=Non
         check_in = row["check_in"]
         row["note"] = position_note(check_in.position_state, check_in.distance, check_in.accuracy) if check_in else ""
     checkpoints = patrol_checkpoints_visible_to(patrol=patrol, user=request.user)
+    runner = patrol_may_run(patrol=patrol, user=request.user)
     editable = officer and patrol.status in (Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY)
     topics = dict(PublicityTopic.choices)
     context = {
@@ -91,15 +94,16 @@ def _render_detail(request, patrol: Patrol, *, finish_form=None, cancel_form=Non
         "visited_count": sum(1 for c in checkpoints if c.counts),
         "history": _history_rows(patrol) if officer else None,
         "is_officer": officer,
-        "can_start": officer and patrol.status == Patrol.Status.PLANNED,
-        "can_finish": officer and patrol.status == Patrol.Status.UNDER_WAY,
+        # Officers, and for a unit-led patrol the lead unit's manager (patrol_may_run).
+        "can_start": runner and patrol.status == Patrol.Status.PLANNED,
+        "can_finish": runner and patrol.status == Patrol.Status.UNDER_WAY,
         "can_cancel": editable,
         "can_mark": officer and patrol.status not in (Patrol.Status.CANCELLED, Patrol.Status.MISSED)
         and services.rollcall_window(patrol)[0] <= timezone.now() <= services.rollcall_window(patrol)[1],
         "rollcall_window": services.rollcall_window(patrol),
         "roll_call_log": patrol_roll_call_events(patrol=patrol, user=request.user),
         "can_explain": officer and patrol.status != Patrol.Status.CANCELLED,
-        "finish_form": finish_form or FinishForm(initial={"notes": patrol.notes}),
+        "finish_form": finish_form or FinishForm(initial={"notes": patrol.notes} if officer else {}),
         "cancel_form": cancel_form or CancelForm(),
         "missed_form": missed_form,
         "checkin_statuses": CheckIn.Status.choices,
@@ -118,11 +122,19 @@ def patrol_detail(request, pk):
     return _render_detail(request, visible_patrol(request, pk))
 
 
-def _form_action(request, pk, form_class, *, form_name: str, action, success: str, anchor: str = ""):
+def _runnable_patrol(request, pk) -> Patrol:
+    """The patrol for a start or finish: 404 outside the user's scope, 403 when the user may see it
+    but not run it (an officer-led patrol for a manager, another unit's patrol)."""
+    patrol = visible_patrol(request, pk)
+    patrol_require_runner(patrol=patrol, by=request.user)
+    return patrol
+
+
+def _form_action(request, pk, form_class, *, form_name: str, action, success: str, anchor: str = "", fetch=visible_patrol):
     """POST of one of the page's forms. `action(patrol, cleaned_data)` calls the service through
     `attempt`: done, or refused with a message (a wrong state), goes back to the page; input the
     form or the service rejects shows the page again with the form's errors (400)."""
-    patrol = visible_patrol(request, pk)
+    patrol = fetch(request, pk)
     form = form_class(request.POST)
     if form.is_valid():
         ok, _result = attempt(request, lambda: action(patrol, form.cleaned_data), form=form)
@@ -134,9 +146,9 @@ def _form_action(request, pk, form_class, *, form_name: str, action, success: st
 
 
 @require_POST
-@role_required("officer")
+@role_required("officer", "manager")
 def patrol_start(request, pk):
-    patrol = visible_patrol(request, pk)
+    patrol = _runnable_patrol(request, pk)
     ok, _patrol = attempt(request, lambda: services.patrol_start(patrol=patrol, by=request.user))
     if ok:
         messages.success(request, _("The patrol is under way."))
@@ -144,13 +156,16 @@ def patrol_start(request, pk):
 
 
 @require_POST
-@role_required("officer")
+@role_required("officer", "manager")
 def patrol_finish(request, pk):
+    # A lead unit's manager finishes without the notes field (officers' only): notes stay as they are.
+    officer = scope_for(request.user).is_officer
     return _form_action(
-        request, pk, FinishForm, form_name="finish_form",
+        request, pk, FinishForm, form_name="finish_form", fetch=_runnable_patrol,
         action=lambda patrol, data: services.patrol_finish(
             patrol=patrol, by=request.user, publicity_topics=data["publicity_topics"],
-            people_reached=data["people_reached"], notes=data["notes"], **{name: data[name] for name in ACTIVITY_FIELDS},
+            people_reached=data["people_reached"], notes=data["notes"] if officer else None,
+            **{name: data[name] for name in ACTIVITY_FIELDS},
         ),
         success=_("The patrol is done; members who never checked in were marked absent."),
     )

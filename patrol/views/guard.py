@@ -1,8 +1,10 @@
 """The guard's phone pages: my patrols (today's with check-in, the coming week's and the latest
-past ones with my own status), and a checkpoint's scan page (the link its QR code carries). The
+past ones with my own status; the team leader of a unit-led patrol starts and finishes it there),
+and a checkpoint's scan page (the link its QR code carries). The
 phone's position is optional and travels in PositionForm; what the phone then says names the
 patrol and checkpoint and any flag (`patrol.services.rules`)."""
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,14 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
+from config.activity import ACTIVITY_FIELDS
 from config.exceptions import DomainError
 from config.forms import attempt
 from config.offline import FIELD as RECORDED_AT
 from config.offline import arrived_late_at, from_outbox, outbox_answer, recorded_at_parse
 from patrol import services
-from patrol.forms import PositionForm
+from patrol.forms import FinishForm, PositionForm
 from patrol.models import Patrol
 from patrol.selectors import guard_patrols_on, guard_patrols_past, guard_patrols_upcoming, patrol_get_visible_to
+from patrol.services.lifecycle import patrol_may_run, patrol_require_runner
 from patrol.services.rules import checkin_message, position_note, visit_message
 from patrol.views.common import geo_labels, int_or_none
 
@@ -67,8 +71,12 @@ def _own_status(patrol: Patrol) -> dict:
     return {"patrol": patrol, "check_in": check_in, "note": note}
 
 
-@role_required("guard")
-def my_patrols(request):
+def _finish_form(patrol: Patrol, bound: FinishForm | None = None) -> FinishForm:
+    # One finish form per row the guard leads: ids prefixed with the patrol's, so they stay unique.
+    return bound or FinishForm(auto_id=f"id_finish_{patrol.pk}_%s")
+
+
+def _render_my(request, *, finish_form: FinishForm | None = None, finish_pk: int | None = None, status: int = 200):
     guard = request.user.guard_profile
     today = timezone.localdate()
     now = timezone.now()
@@ -76,13 +84,69 @@ def my_patrols(request):
     for patrol in guard_patrols_on(guard_id=guard.pk, day=today):
         opens, closes = services.checkin_window(patrol)
         running = patrol.status in (Patrol.Status.PLANNED, Patrol.Status.UNDER_WAY)
-        rows.append({
+        # The team leader of a unit-led patrol starts and finishes it from here (no officer present).
+        leads = patrol_may_run(patrol=patrol, user=request.user)
+        row = {
             **_own_status(patrol), "opens": opens, "closes": closes,
             "open_now": running and opens <= now <= closes, "too_early": running and now < opens, "over": now > closes or not running,
-        })
+            "can_start": leads and patrol.status == Patrol.Status.PLANNED,
+            "can_finish": leads and patrol.status == Patrol.Status.UNDER_WAY,
+        }
+        if row["can_finish"]:
+            row["finish_form"] = _finish_form(patrol, finish_form if patrol.pk == finish_pk else None)
+        rows.append(row)
+    if finish_form is not None and not any(r.get("finish_form") is finish_form for r in rows):
+        # The patrol is not among today's (it ran over from an earlier day): its errors as a message.
+        messages.error(request, " ".join(str(e) for errors in finish_form.errors.values() for e in errors))
     upcoming = [_own_status(p) for p in guard_patrols_upcoming(guard_id=guard.pk, after=today)]
     past = [_own_status(p) for p in guard_patrols_past(guard_id=guard.pk, before=today)]
-    return render(request, "patrol/my.html", _phone_context(rows=rows, upcoming=upcoming, past=past, today=today, guard=guard))
+    context = _phone_context(rows=rows, upcoming=upcoming, past=past, today=today, guard=guard)
+    return render(request, "patrol/my.html", context, status=status)
+
+
+@role_required("guard")
+def my_patrols(request):
+    return _render_my(request)
+
+
+def _led_patrol(request, pk) -> Patrol:
+    """A patrol the guard may start or finish: 404 when the guard is not on its team (whether it
+    exists or not), 403 when on the team but not its unit's team leader."""
+    patrol = patrol_get_visible_to(user=request.user, pk=pk)
+    if patrol is None:
+        raise Http404
+    patrol_require_runner(patrol=patrol, by=request.user)
+    return patrol
+
+
+@require_POST
+@role_required("guard")
+def my_patrol_start(request, pk):
+    patrol = _led_patrol(request, pk)
+    ok, _patrol = attempt(request, lambda: services.patrol_start(patrol=patrol, by=request.user))
+    if ok:
+        messages.success(request, _("The patrol is under way."))
+    return redirect("patrol:my")
+
+
+@require_POST
+@role_required("guard")
+def my_patrol_finish(request, pk):
+    """The team leader's report: as an officer's finish, without the notes (officers' only). A
+    refusal of the state comes back as a message; input errors show the form again (400)."""
+    patrol = _led_patrol(request, pk)
+    form = FinishForm(request.POST, auto_id=f"id_finish_{patrol.pk}_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        ok, _result = attempt(request, lambda: services.patrol_finish(
+            patrol=patrol, by=request.user, publicity_topics=data["publicity_topics"], people_reached=data["people_reached"],
+            **{name: data[name] for name in ACTIVITY_FIELDS},
+        ), form=form)
+        if ok:
+            messages.success(request, _("The patrol is done; members who never checked in were marked absent."))
+        if ok or not form.errors:
+            return redirect("patrol:my")
+    return _render_my(request, finish_form=form, finish_pk=patrol.pk, status=400)
 
 
 @require_POST

@@ -6,11 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
+from accounts.audit import audit_export
 from config.exports import CHUNK, export_file, export_format, export_refused
 from config.forms import attempt
 from patrol.exports import inspection_columns
 from patrol import services
 from patrol.forms import InspectionFilterForm, InspectionForm
+from patrol.inspections import VenueInspection
 from patrol.selectors import inspection_list
 from patrol.views.common import PAGE_SIZE, officer_profile_id
 
@@ -22,6 +24,7 @@ def inspection_list_view(request):
         if filters.is_bound and not filters.is_valid():
             return export_refused(filters)
         rows = filters.apply(inspection_list()).iterator(chunk_size=CHUNK)
+        audit_export(request=request, model=VenueInspection, what="inspections", fmt=fmt)
         return export_file(rows=rows, columns=inspection_columns(), fmt=fmt, name="inspections")
     page = Paginator(filters.apply(inspection_list()), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "patrol/inspection_list.html", {"filters": filters, "page": page, "today": timezone.localdate()})
@@ -39,9 +42,9 @@ def inspection_update(request, pk):
 
 def _inspection_form(request, inspection):
     if request.method == "POST":
-        form = InspectionForm(request.POST)
+        form = InspectionForm(request.POST, inspection=inspection)
     elif inspection is not None:
-        form = InspectionForm(initial=InspectionForm.initial_for(inspection))
+        form = InspectionForm(initial=InspectionForm.initial_for(inspection), inspection=inspection)
     else:
         profile_id = officer_profile_id(request.user)
         form = InspectionForm(initial={"inspected_on": timezone.localdate(), "inspectors": [profile_id] if profile_id else []})

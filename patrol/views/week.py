@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_for
 from config.dates import iso_week_label, parse_iso_week, week_start
+from accounts.audit import audit_export
 from config.exports import CHUNK, export_file, export_format, export_refused
 from patrol.exports import patrol_columns
 from patrol.forms import WeekFilterForm, week_days
+from patrol.models import Patrol
 from patrol.selectors import patrol_list_for_week, patrol_week_coverage
 from patrol.services.rules import night_hours_label
 
@@ -58,6 +60,7 @@ def patrol_week(request):
     if fmt:  # the week's patrols as filtered, all of them (the grid stops at WEEK_PAGE_LIMIT)
         if filters.is_bound and not filters.is_valid():
             return export_refused(filters)
+        audit_export(request=request, model=Patrol, what=f"patrols-{iso_week_label(monday)}", fmt=fmt)
         return export_file(rows=patrols.iterator(chunk_size=CHUNK), columns=patrol_columns(), fmt=fmt, name=f"patrols-{iso_week_label(monday)}")
     # A province week holds thousands of patrols: show at most WEEK_PAGE_LIMIT and ask for a
     # township or point (one row more is fetched to know, so no extra COUNT query).

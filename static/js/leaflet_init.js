@@ -3,9 +3,10 @@
    .js-leaflet-map element carries the map's id, django-leaflet's options as JSON, and the name of
    the callback (a function reached from window by a dotted path, e.g. "JPO.pickerMap").
    Every map also draws the township and zone outlines (data-outlines-url, a GeoJSON endpoint sent
-   with an ETag, so the browser revalidates it for nothing) beneath its markers; when a tile fails
-   to load (an intranet without a tile server) the map is marked .map-no-tiles, which shows the
-   outlines' labels, so markers keep their context on a blank background. */
+   with an ETag, so the browser revalidates it for nothing) beneath its markers. A map without a
+   tile layer (settings.MAP_TILES_URL empty, the default: nothing is fetched from a tile host), or
+   one whose tile fails to load (an intranet without a tile server), is marked .map-no-tiles, which
+   shows the outlines' labels, so markers keep their context on a blank background. */
 (function () {
   "use strict";
 

@@ -187,3 +187,80 @@ def test_three_concurrent_identical_reports_store_one_tip(guard, settings):
     assert Tip.objects.count() == 1
     assert [r.status_code for r in results] == [201, 201, 201]
     assert len({r.content for r in results}) == 1
+
+
+# --- a request that fails releases its key: the retry runs (not 409 until the hourly cleanup) ---
+
+
+class _Unavailable(Exception):
+    pass
+
+
+def _failing_api(guard):
+    api = APIClient(raise_request_exception=False)  # as a real server: the exception becomes a 500
+    api.force_login(guard.user)
+    return api
+
+
+def test_a_request_that_raises_releases_its_key_and_the_retry_runs(guard, monkeypatch):
+    # given the intake fails with an unexpected exception
+    from disputes import services
+
+    real = services.tip_report
+    monkeypatch.setattr(services, "tip_report", lambda **kw: (_ for _ in ()).throw(_Unavailable("database gone")))
+    api = _failing_api(guard)
+    failed = api.post("/api/v1/tips/", TIP, format="json", HTTP_IDEMPOTENCY_KEY="k-raise")
+    assert failed.status_code == 500
+    # then the key is released
+    assert not IdempotencyKey.objects.filter(key="k-raise").exists()
+    # and the phone's retry with the same key is processed
+    monkeypatch.setattr(services, "tip_report", real)
+    retry = api.post("/api/v1/tips/", TIP, format="json", HTTP_IDEMPOTENCY_KEY="k-raise")
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
+    assert Tip.objects.count() == 1
+    assert IdempotencyKey.objects.get(key="k-raise").status == IdempotencyKey.Status.DONE
+
+
+def test_a_5xx_answer_releases_its_key_and_the_retry_runs(guard, monkeypatch):
+    from rest_framework.exceptions import APIException
+
+    from disputes import services
+
+    class Unavailable(APIException):
+        status_code = 503
+        default_detail = "Try again later."
+
+    real = services.tip_report
+    monkeypatch.setattr(services, "tip_report", lambda **kw: (_ for _ in ()).throw(Unavailable()))
+    api = _failing_api(guard)
+    assert api.post("/api/v1/tips/", TIP, format="json", HTTP_IDEMPOTENCY_KEY="k-503").status_code == 503
+    assert not IdempotencyKey.objects.filter(key="k-503").exists()
+    monkeypatch.setattr(services, "tip_report", real)
+    assert api.post("/api/v1/tips/", TIP, format="json", HTTP_IDEMPOTENCY_KEY="k-503").status_code == 201
+    assert Tip.objects.count() == 1
+
+
+def test_a_key_is_released_even_when_the_first_release_fails(guard, monkeypatch):
+    # given the failure also broke the first attempt to release the key (e.g. a dropped connection)
+    from django.db import DatabaseError
+    from django.db.models import QuerySet
+
+    from disputes import services
+
+    real_tip_report, real_delete = services.tip_report, QuerySet.delete
+    attempts = []
+
+    def delete_failing_once(qs):
+        if qs.model is IdempotencyKey and not attempts:
+            attempts.append(1)
+            raise DatabaseError("connection lost")
+        return real_delete(qs)
+
+    monkeypatch.setattr(services, "tip_report", lambda **kw: (_ for _ in ()).throw(_Unavailable("boom")))
+    monkeypatch.setattr(QuerySet, "delete", delete_failing_once)
+    api = _failing_api(guard)
+    assert api.post("/api/v1/tips/", TIP, format="json", HTTP_IDEMPOTENCY_KEY="k-twice").status_code == 500
+    # then the key was released all the same, and the retry runs
+    assert attempts and not IdempotencyKey.objects.filter(key="k-twice").exists()
+    monkeypatch.setattr(services, "tip_report", real_tip_report)
+    assert api.post("/api/v1/tips/", TIP, format="json", HTTP_IDEMPOTENCY_KEY="k-twice").status_code == 201

@@ -20,6 +20,7 @@ instead of pytest-playwright's session-scoped ones (its --headed and --slowmo op
 CHROMIUM (default /usr/bin/chromium) names the browser; without it these tests are skipped, except
 in .ci/run, which installs chromium and fails when they did not run."""
 import base64
+import contextlib
 import json
 import os
 import re
@@ -71,9 +72,10 @@ _REPORTS_KEY = pytest.StashKey[dict]()
 
 
 class Site:
-    def __init__(self, url: str, data: dict):
+    def __init__(self, url: str, data: dict, env: dict | None = None):
         self.url = url
         self.data = data
+        self.env = env or {}
 
     def __call__(self, path: str) -> str:
         return self.url + path
@@ -118,8 +120,25 @@ def site(tmp_path_factory):
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "seed_demo")
     data = json.loads(_manage(env, "shell", stdin=(Path(__file__).parent / "scenario.py").read_text()).strip().splitlines()[-1])
+    with _serve(env, tmp / "server.log") as url:
+        yield Site(url, data, env)
+
+
+@pytest.fixture(scope="package")
+def site_without_tiles(site, tmp_path_factory):
+    """A second server on the same database with MAP_TILES_URL empty (the demo's default): maps
+    with no tile layer at all. The same sign-ins work (cookies of 127.0.0.1 ignore the port)."""
+    tmp = tmp_path_factory.mktemp("browser-site-no-tiles")
+    env = {**site.env, "MAP_TILES_URL": ""}
+    with _serve(env, tmp / "server.log") as url:
+        yield Site(url, site.data, env)
+
+
+@contextlib.contextmanager
+def _serve(env: dict, log_path: Path):
+    """gunicorn on a free port with `env`, until the block ends; yields its URL."""
     port = _free_port()
-    log = open(tmp / "server.log", "w")
+    log = open(log_path, "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", "1", "--threads", "8", "--timeout", "120", "--log-level", "warning"],
@@ -134,9 +153,9 @@ def site(tmp_path_factory):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the site did not start:\n" + (tmp / "server.log").read_text())
+                    raise RuntimeError("the site did not start:\n" + log_path.read_text())
                 time.sleep(0.2)
-        yield Site(url, data)
+        yield url
     finally:
         server.terminate()
         try:

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Equipment
 from bulletins import trends
+from bulletins.models import TrendWeek
 from bulletins.action_queue import dashboard_action_queue
 from bulletins.charts import line_chart
 from disputes.figures import dispute_week_figures, tip_week_figures
@@ -122,18 +123,24 @@ def test_trends_equal_the_bulletin_figures_week_by_week(county):
 
 
 def test_trend_queries_are_grouped_and_past_weeks_cached(county, django_assert_num_queries):
-    with django_assert_num_queries(14):  # 7 for the 11 past weeks, 7 for this week
+    # 1 the stored weeks (none), 2-7 the 11 past weeks, 8-9 stored (delete, insert), 10-15 this week
+    with django_assert_num_queries(15):
         trends.dashboard_trends(today=NOW.date())
     with django_assert_num_queries(0):  # both cached
         trends.dashboard_trends(today=NOW.date())
     cache.delete(f"{trends._past_key(MONDAY)}:now:{NOW.date().isoformat()}")
-    with django_assert_num_queries(7):  # this week again; the completed weeks stay cached
+    with django_assert_num_queries(6):  # this week again; the completed weeks stay cached
         trends.dashboard_trends(today=NOW.date())
+    cache.clear()
+    with django_assert_num_queries(1 + 6):  # an empty cache: the completed weeks are read as stored
+        stored = trends.dashboard_trends(today=NOW.date())["weeks"]
+    assert stored == trends.dashboard_trends(today=NOW.date())["weeks"]
+    assert TrendWeek.objects.count() == 11
     # More data does not mean more queries.
     for _ in range(5):
         _patrol(f.LiaisonPointFactory(), _week(5))
     trends.forget_past_weeks(NOW.date())
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         weeks = trends.dashboard_trends(today=NOW.date())["weeks"]
     assert weeks[-6]["patrols_done"] == 5
 
@@ -195,7 +202,7 @@ def queue_data(db, frozen, point, company, other_company):
 def test_action_queue_counts_and_links(queue_data, officer, client_for):
     queue = {item["key"]: item for item in dashboard_action_queue(user=officer)}
     assert {k: v["count"] for k, v in queue.items()} == {"tips": 2, "disputes": 2, "rosters": 2, "equipment": 1, "patrols": 2}
-    assert queue["patrols"]["url"] == "/patrols/?week=2026-W45&past_end=open"  # the week of the oldest
+    assert queue["patrols"]["url"] == "/bulletins/queue/patrols/"  # exactly those patrols, whatever their week (H8)
     c = client_for(officer)
     # Each link opens the list filtered to those rows.
     tips = c.get(queue["tips"]["url"])
@@ -206,6 +213,9 @@ def test_action_queue_counts_and_links(queue_data, officer, client_for):
     assert rosters.status_code == 200 and rosters.context["page"].paginator.count == 2
     equipment = c.get(queue["equipment"]["url"])
     assert equipment.status_code == 200 and [i.serial_number for i in equipment.context["page"]] == ["B-1"]
+    patrols = c.get(queue["patrols"]["url"])
+    assert patrols.status_code == 200 and patrols.context["page"].paginator.count == 2
+    assert queue_data["open_patrol"].pk in [p.pk for p in patrols.context["page"]]
     week = c.get("/patrols/?week=2026-W47&past_end=open")
     assert week.status_code == 200 and week.context["count"] == 1
     assert [p.pk for d in week.context["days"] for p in d["patrols"]] == [queue_data["open_patrol"].pk]
@@ -242,6 +252,7 @@ def test_dashboard_query_count_is_flat_at_two_sizes(queue_data, officer, client_
     with CaptureQueriesContext(connection) as small:
         c.get("/dashboard/")
     cache.clear()
+    TrendWeek.objects.all().delete()  # cold: nothing cached, no completed week stored
     for i in range(6):
         p = f.LiaisonPointFactory()
         for weeks_back in range(0, 12, 3):

@@ -210,7 +210,8 @@ def test_list_query_count_is_flat(api_for, officer, point, guard, url, factory, 
         assert api.get(url).status_code == 200
     make(15)
     api = api_for(fresh(officer))
-    # 1 count, 2 page joined to point/township/guards (+ annotations)
+    # 1 count, 2 page joined to point/township/guards (+ annotations, a dispute's parties prefetch),
+    # then the one audit INSERT of the officer's read of parties/sources (one per request, not per row)
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(api.get(url).json()["results"]) == 17
 

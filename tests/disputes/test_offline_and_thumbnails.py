@@ -163,3 +163,61 @@ def test_my_reports_query_count_does_not_grow_with_photos(client_for, guard, poi
         tip_report(by=guard.user, kind="hazard", text=f"More {n}", place="B", files=[photo(), photo("b.jpg")])
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get("/disputes/")
+
+
+# --- deleting an attachment or its tip deletes the photo and its thumbnail(s), after the commit --
+
+
+def _photo_and_thumbs(client_for, guard, tip) -> list[str]:
+    """The attachment's file and its thumbnail, plus a second thumbnail as a collision would name it."""
+    from django.core.files.base import ContentFile
+
+    attachment = tip.attachments.get()
+    assert client_for(guard.user).get(thumb_url(tip)).status_code == 200
+    twin = private_storage.save(thumbnail_name(attachment), ContentFile(b"jpeg"))  # taken: renamed
+    names = [attachment.file.name, thumbnail_name(attachment), twin]
+    assert len(set(names)) == 3 and all(private_storage.exists(n) for n in names)
+    return names
+
+
+def test_deleting_an_attachment_deletes_its_file_and_thumbnails_after_commit(
+    client_for, guard, tip, django_capture_on_commit_callbacks
+):
+    # given
+    names = _photo_and_thumbs(client_for, guard, tip)
+    other = tip_report(by=guard.user, kind="hazard", text="Lamp 2", place="West gate", files=[photo()]).attachments.get()
+    # when
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        tip.attachments.get().delete()
+    # then: nothing is deleted before the commit, everything after it, and nobody else's files
+    assert all(private_storage.exists(n) for n in names)
+    for callback in callbacks:
+        callback()
+    assert [n for n in names if private_storage.exists(n)] == []
+    assert private_storage.exists(other.file.name)
+
+
+def test_deleting_a_tip_deletes_its_attachments_files(client_for, guard, tip, django_capture_on_commit_callbacks):
+    names = _photo_and_thumbs(client_for, guard, tip)
+    with django_capture_on_commit_callbacks(execute=True):
+        Tip.objects.filter(pk=tip.pk).delete()  # the attachments go by cascade
+    assert not any(private_storage.exists(n) for n in names)
+
+
+def test_a_rolled_back_deletion_keeps_the_files(client_for, guard, tip, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    names = _photo_and_thumbs(client_for, guard, tip)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            tip.delete()
+            raise RuntimeError("rolled back")
+    assert callbacks == [] and all(private_storage.exists(n) for n in names)
+
+
+def test_an_attachment_whose_files_are_already_gone_deletes_cleanly(guard, tip, django_capture_on_commit_callbacks):
+    attachment = tip.attachments.get()
+    private_storage.delete(attachment.file.name)  # no thumbnail was ever made either
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment.delete()
+    assert not tip.attachments.exists()

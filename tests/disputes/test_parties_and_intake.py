@@ -171,11 +171,11 @@ def test_page_takes_a_dispute_by_township_and_the_list_marks_it(client_for, offi
     listed = c.get("/disputes/all/?needs_position=yes").content.decode()
     assert "Noise at night" in listed and "Has a position" not in listed and "data-needs-position" in listed
     assert "Has a position" in c.get("/disputes/all/?needs_position=no").content.decode()
-    # a later edit adds the position; the mark goes
+    # a later edit adds the position; the mark goes, and the dispute goes to the point nearest to it (H8)
     response = c.post(f"/disputes/{dispute.pk}/do/position/", {"latitude": "32.281234", "longitude": "111.612345"})
     dispute.refresh_from_db()
     assert response.status_code == 302 and dispute.latitude == Decimal("32.281234") and not dispute.needs_position
-    assert dispute.liaison_point == town_points[1]
+    assert dispute.liaison_point == town_points[0]
 
 
 def test_page_unknown_township_is_a_field_error(client_for, officer, point):

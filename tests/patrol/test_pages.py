@@ -537,13 +537,14 @@ def test_checkpoint_list_query_count_is_flat(client_for, officer, point, django_
 
 
 def test_inspection_list_query_count_is_flat(client_for, officer, township, django_assert_num_queries):
-    # 3 count, 4 inspections with township and point, 5 inspectors, 6 their users, 7 townships of the filter
+    # 3 count, 4 inspections with township, point and unit, 5 inspectors, 6 their users, 7 townships and
+    # 8 units of the filter
     def make(n):
         for _ in range(n):
-            i = f.VenueInspectionFactory(township=township)
+            i = f.VenueInspectionFactory(township=township, unit=f.SecurityCompanyFactory())
             i.inspectors.add(f.OfficerFactory())
 
-    _flat(client_for(officer), "/patrols/inspections/", make, (2, 10), django_assert_num_queries, 7)
+    _flat(client_for(officer), "/patrols/inspections/", make, (2, 10), django_assert_num_queries, 8)
 
 
 def test_phone_page_query_count_is_flat(client_for, guard, point, company, django_assert_num_queries):

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+
 from bulletins.management.week_command import WeekCommand
 from bulletins.services import bulletin_compile
 
@@ -9,7 +11,11 @@ class Command(WeekCommand):
         bulletin = bulletin_compile(monday=self.week_monday(week))
         f = bulletin.figures
         self.stdout.write(self.style.SUCCESS(
-            f"Bulletin {bulletin.week_label} ({bulletin.get_status_display()}): {f['patrols']['done']} patrols, "
-            f"{len(f['patrols']['below_minimum'])} points under the minimum, {f['inspections']['count']} inspections, "
-            f"{f['disputes']['new']} new disputes, {f['tips']['received']} tips, {len(f['suggestions'])} suggestions."
+            _("Bulletin %(week)s (%(status)s): %(patrols)s patrols, %(below)s points under the minimum, "
+              "%(inspections)s inspections, %(disputes)s new disputes, %(tips)s tips, %(suggestions)s suggestions.")
+            % {
+                "week": bulletin.week_label, "status": bulletin.get_status_display(), "patrols": f["patrols"]["done"],
+                "below": len(f["patrols"]["below_minimum"]), "inspections": f["inspections"]["count"],
+                "disputes": f["disputes"]["new"], "tips": f["tips"]["received"], "suggestions": len(f["suggestions"]),
+            }
         ))

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from accounts.demo import DEMO_PASSWORD
 from bulletins.demo import seed_bulletins
@@ -24,6 +25,69 @@ from liaison_points.demo import SCALES, demo_password_hash, seed_liaison_points
 from liaison_points.models import LiaisonPoint
 from patrol.demo import seed_patrols
 from patrol.demo_zones import seed_zone_patrols
+
+
+# What the demo builders count (the keys of the dicts they return), as the summary names them; a kind
+# missing here is shown by its key. "demo data" keeps these apart from the same words elsewhere.
+DEMO_KINDS = {
+    "townships": pgettext_lazy("demo data", "townships"),
+    "zones": pgettext_lazy("demo data", "zones"),
+    "police stations": pgettext_lazy("demo data", "police stations"),
+    "officer accounts": pgettext_lazy("demo data", "officer accounts"),
+    "officers": pgettext_lazy("demo data", "officers"),
+    "liaison points": pgettext_lazy("demo data", "liaison points"),
+    "security companies": pgettext_lazy("demo data", "security companies"),
+    "manager accounts": pgettext_lazy("demo data", "manager accounts"),
+    "company managers": pgettext_lazy("demo data", "company managers"),
+    "guards": pgettext_lazy("demo data", "guards"),
+    "guard accounts": pgettext_lazy("demo data", "guard accounts"),
+    "guards re-attached": pgettext_lazy("demo data", "guards re-attached"),
+    "patrols": pgettext_lazy("demo data", "patrols"),
+    "check-ins": pgettext_lazy("demo data", "check-ins"),
+    "checkpoints visited": pgettext_lazy("demo data", "checkpoints visited"),
+    "patrol points entries": pgettext_lazy("demo data", "patrol points entries"),
+    "venue inspections": pgettext_lazy("demo data", "venue inspections"),
+    "recurring plans": pgettext_lazy("demo data", "recurring plans"),
+    "disputes": pgettext_lazy("demo data", "disputes"),
+    "dispute events": pgettext_lazy("demo data", "dispute events"),
+    "mediation sessions": pgettext_lazy("demo data", "mediation sessions"),
+    "tips": pgettext_lazy("demo data", "tips"),
+    "dispute and tip points entries": pgettext_lazy("demo data", "dispute and tip points entries"),
+    "patrols with activity counts": pgettext_lazy("demo data", "patrols with activity counts"),
+    "unit-led zone patrols": pgettext_lazy("demo data", "unit-led zone patrols"),
+    "zone plan patrols": pgettext_lazy("demo data", "zone plan patrols"),
+    "tips with activity counts": pgettext_lazy("demo data", "tips with activity counts"),
+    "self-employing units": pgettext_lazy("demo data", "self-employing units"),
+    "unit leaders named": pgettext_lazy("demo data", "unit leaders named"),
+    "monthly sessions and drills": pgettext_lazy("demo data", "monthly sessions and drills"),
+    "session attendances": pgettext_lazy("demo data", "session attendances"),
+    "reward rounds": pgettext_lazy("demo data", "reward rounds"),
+    "reward round lines": pgettext_lazy("demo data", "reward round lines"),
+    "unit assessments": pgettext_lazy("demo data", "unit assessments"),
+    "interviews": pgettext_lazy("demo data", "interviews"),
+    "training sessions": pgettext_lazy("demo data", "training sessions"),
+    "training rosters": pgettext_lazy("demo data", "training rosters"),
+    "roster entries": pgettext_lazy("demo data", "roster entries"),
+    "training absentees": pgettext_lazy("demo data", "training absentees"),
+    "certificate exams": pgettext_lazy("demo data", "certificate exams"),
+    "payout lines": pgettext_lazy("demo data", "payout lines"),
+    "assessments": pgettext_lazy("demo data", "assessments"),
+    "equipment items": pgettext_lazy("demo data", "equipment items"),
+    "equipment recalls": pgettext_lazy("demo data", "equipment recalls"),
+    "case figures": pgettext_lazy("demo data", "case figures"),
+    "bulletin recipients": pgettext_lazy("demo data", "bulletin recipients"),
+    "bulletins": pgettext_lazy("demo data", "bulletins"),
+    "guards on duty with warnings": pgettext_lazy("demo data", "guards on duty with warnings"),
+}
+SCALE_LABELS = {"county": pgettext_lazy("demo data", "county"), "province": pgettext_lazy("demo data", "province")}
+
+
+def demo_summary(created: dict[str, int]) -> str:
+    """The counts in the active language: "11 townships, 5 zones, …" (zh: "乡镇 11，片区 5，…")."""
+    return pgettext("demo data", ", ").join(
+        pgettext("demo data", "%(count)s %(kind)s") % {"count": n, "kind": DEMO_KINDS.get(kind, kind)}
+        for kind, n in created.items()
+    )
 
 
 class Command(BaseCommand):
@@ -66,10 +130,9 @@ class Command(BaseCommand):
         if not made:
             self.stdout.write(_("Demo data already present; nothing created (%(seconds).1f s).") % {"seconds": elapsed})
             return
-        summary = ", ".join(f"{n} {kind}" for kind, n in made.items())
         self.stdout.write(self.style.SUCCESS(
             _("Demo data (%(scale)s, seed %(seed)d) created in %(seconds).1f s: %(summary)s.")
-            % {"scale": scale, "seed": seed, "seconds": elapsed, "summary": summary}
+            % {"scale": SCALE_LABELS.get(scale, scale), "seed": seed, "seconds": elapsed, "summary": demo_summary(made)}
         ))
         if made.get("officer accounts") or made.get("manager accounts") or made.get("guard accounts"):
             self.stdout.write(_("Demo accounts share the password %(password)s; `manage.py demo_logins` lists them.")
