@@ -42,8 +42,12 @@ run: demo var/secret_key
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Province scale (bench/run.py): DATABASE_URL if set, else a throwaway bench_<pid> on the local
+# PostgreSQL when one answers, else SQLite; 5-18 minutes on 2 cores. Quick run, e.g.:
+#   make bench BENCH_ARGS="--activity-weeks 4 --skip-reattach --skip-http"
+BENCH_ARGS ?=
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Intake over HTTP: tips and check-ins against a bare DRF create endpoint, gunicorn, 32 connections,
 # stored = accepted, then the 19:00 check-in burst (PostgreSQL at 127.0.0.1:5432 when reachable).

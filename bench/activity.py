@@ -9,7 +9,7 @@ visits, sessions and follow-ups are not generated (no measured query reads them 
 
 patrol/demo.py builds the county's year through model instances and bulk_create; for 360,000 patrols
 and 1.2 million check-ins that takes far too long. Here rows are plain tuples sent with
-`cursor.executemany` in one transaction per table, values adapted through connection.ops (so it
+`cursor.executemany` (SQLite) or `COPY … FROM STDIN` (PostgreSQL) in one transaction, values adapted through connection.ops (so it
 would run on PostgreSQL too) and memoised where they repeat, as liaison_points/demo.py's
 bulk_insert_with_history does for the guards. Patrols, disputes and tips get explicit ids (the
 tables are empty when this runs) so their children and "created" history rows need no read-back.
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import io
 import json
 import random
 from collections import defaultdict
@@ -53,17 +54,46 @@ class _Table:
     def __init__(self, model, attnames: list[str]):
         by_attname = {f.attname: f for f in model._meta.concrete_fields}
         self.model = model
-        self.fields = [by_attname[a] for a in attnames]
-        self.attnames = attnames
+        # The columns not chosen get the field's default (fields added later, e.g. activity counts,
+        # are NOT NULL with a Python-side default that a raw INSERT would not apply).
+        omitted = [f for f in model._meta.concrete_fields if f.attname not in attnames and not f.primary_key]
+        self.tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in omitted)
+        self.attnames = attnames + [f.attname for f in omitted]
+        self.fields = [by_attname[a] for a in self.attnames]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in self.fields)
         self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(self.fields))})"
 
     def insert(self, rows: list[tuple]) -> int:
+        """executemany on SQLite; COPY … FROM STDIN (text format) on PostgreSQL."""
+        if self.tail:
+            rows = [row + self.tail for row in rows]
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), BATCH):
-                cursor.executemany(self.sql, rows[start:start + BATCH])
+            if connection.vendor == "postgresql":
+                copy = self.sql.split(" VALUES ", 1)[0].replace("INSERT INTO", "COPY", 1) + " FROM STDIN"
+                for start in range(0, len(rows), BATCH):
+                    buffer = io.StringIO("".join("\t".join(map(_copy_text, row)) + "\n" for row in rows[start:start + BATCH]))
+                    cursor.cursor.copy_expert(copy, buffer)
+            else:
+                for start in range(0, len(rows), BATCH):
+                    cursor.executemany(self.sql, rows[start:start + BATCH])
         return len(rows)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """One value in COPY's text format (the same value an INSERT would be given)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (int, float, Decimal, datetime.date)):  # datetime too: str() gives ISO with its offset
+        return str(value)
+    if hasattr(value, "adapted") and hasattr(value, "dumps"):  # psycopg2 Json (Django's Jsonb)
+        value = value.dumps(value.adapted)
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def _history(model, table: _Table, rows: list[tuple], when: datetime.datetime) -> int:
@@ -78,7 +108,8 @@ def _history(model, table: _Table, rows: list[tuple], when: datetime.datetime) -
     position = {a: i for i, a in enumerate(table.attnames)}
     plan = [(True, special[f.attname]) if f.attname in special else (False, position[f.attname]) for f in fields]
     history_table = _Table(history_model, [f.attname for f in fields])
-    return history_table.insert([tuple(v if fixed else row[v] for fixed, v in plan) for row in rows])
+    tail = table.tail
+    return history_table.insert([tuple(v if fixed else full[v] for fixed, v in plan) for row in rows for full in (row + tail,)])
 
 
 @functools.cache
@@ -150,7 +181,8 @@ def _patrols(rng, *, weeks: int, now: datetime.datetime, today: datetime.date) -
                    "area", "status", "cancel_reason", "publicity_topics", "people_reached", "notes", "plan_id", "created_by_id", "created_at"]
     patrol_table = _Table(Patrol, patrol_cols)
     member_table = _Table(PatrolMember, ["patrol_id", "guard_id", "role"])
-    checkin_table = _Table(CheckIn, ["patrol_id", "guard_id", "at", "latitude", "longitude", "status", "source", "marked_by_id"])
+    checkin_table = _Table(CheckIn, ["patrol_id", "guard_id", "company_id", "at", "latitude", "longitude", "status", "source", "marked_by_id"])
+    company_of = dict(Guard.objects.values_list("id", "company_id"))  # the company the guard had when checking in
     entry_table = _Table(PointEntry, ["guard_id", "kind", "points", "reason", "source_type", "source_id", "occurred_on", "created_by_id", "created_at"])
 
     created_at = _adapt_datetime(now)
@@ -201,7 +233,7 @@ def _patrols(rng, *, weeks: int, now: datetime.datetime, today: datetime.date) -
                     ci_status = "present" if roll < 0.85 else "late" if roll < 0.93 else "absent"
                     minutes = rng.randint(-25, 5) if ci_status == "present" else rng.randint(12, 40)
                     position = (None, None) if ci_status == "absent" else rng.choice(positions)
-                    check_ins.append((pid, gid, _adapt_datetime(start + datetime.timedelta(minutes=minutes)), *position, ci_status,
+                    check_ins.append((pid, gid, company_of[gid], _adapt_datetime(start + datetime.timedelta(minutes=minutes)), *position, ci_status,
                                       "auto" if ci_status == "absent" else "guard", None))
                     if not done:
                         continue
@@ -216,12 +248,6 @@ def _patrols(rng, *, weeks: int, now: datetime.datetime, today: datetime.date) -
     counts["patrol history rows"] = _history(Patrol, patrol_table, patrols, now)
     counts["patrol members"] = member_table.insert(members)
     counts["check-ins"] = checkin_table.insert(check_ins)
-    # The company the guard had when checking in (CheckIn.company), as the app writes it.
-    from django.db.models import OuterRef, Subquery
-
-    from guards.models import Guard
-    CheckIn.objects.filter(company__isnull=True).update(
-        company_id=Subquery(Guard.objects.filter(pk=OuterRef("guard_id")).values("company_id")[:1]))
     counts["points entries"] = entry_table.insert(entries)
     return counts
 
@@ -328,6 +354,22 @@ def _disputes_and_tips(rng, *, weeks: int, now: datetime.datetime) -> dict[str, 
     return counts
 
 
+def _skip_foreign_key_checks() -> None:
+    """PostgreSQL: Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, so COMMIT would check the
+    millions of references written here one trigger call at a time (minutes). The rows are made
+    from ids just read, so for this transaction the triggers are skipped (session_replication_role,
+    a superuser's setting; without that right the checks simply run)."""
+    if connection.vendor != "postgresql":
+        return
+    from django.db import DatabaseError
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        pass
+
+
 def seed_activity(*, weeks: int = 52, seed: int = 2024, now: datetime.datetime | None = None) -> dict[str, int]:
     """`weeks` weeks of activity ending this week (the rest of this week planned). Expects empty
     patrol, dispute and tip tables; returns the row counts written."""
@@ -335,6 +377,7 @@ def seed_activity(*, weeks: int = 52, seed: int = 2024, now: datetime.datetime |
     today = timezone.localdate(now)
     rng = random.Random(f"{seed}:bench-activity")
     with transaction.atomic():
+        _skip_foreign_key_checks()
         counts = _patrols(rng, weeks=weeks, now=now, today=today)
         counts |= _disputes_and_tips(rng, weeks=weeks, now=now)
         _reset_sequences(Patrol, Dispute, Tip)

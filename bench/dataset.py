@@ -2,8 +2,6 @@
 bulk_create generator (`--data builtin`) when that command is missing."""
 import random
 
-from liaison_points.routing import routing_invalidate
-
 POINTS = 2_000
 GUARDS = 50_000
 # Hubei, roughly: where the builtin generator scatters points and posts.
@@ -28,6 +26,7 @@ def build_builtin(seed: int = 2024) -> None:
     from guards.models import Guard, SecurityCompany
     from guards.validators import national_id_check_digit
     from liaison_points.models import LiaisonPoint, PoliceStation, Township
+    from liaison_points.routing import routing_invalidate
 
     rng = random.Random(seed)
 

@@ -1,7 +1,7 @@
 """Measures the lists that grow with the province's points and guards: the guards API with its
 filters, the liaison-points API and GeoJSON, and the guards page."""
 from dataset import POINTS
-from report import Report, clients_for, officer_account, run_cases, url_or_none
+from report import Report, clients_for, count_queries, officer_account, run_cases, timed, url_or_none
 
 
 def bench_requests(report: Report, runs: int) -> None:
@@ -41,10 +41,40 @@ def bench_requests(report: Report, runs: int) -> None:
     if points_url:
         cases.append(("GET liaison-points API, page 1 (with guard counts)", api, points_url, {}))
     if geojson_url:
-        cases.append((f"GET liaison-points geojson, all {POINTS:,} points", api, geojson_url, {}))
+        cases.append((f"GET liaison-points geojson, all {POINTS:,} points (warm)", api, geojson_url, {}))
     else:
         report.skip("GET liaison-points geojson", "the endpoint does not exist yet")
     if page_url:
         cases.append(("GET guards page (HTML), page 1", pages, page_url, {}))
 
     run_cases(report, runs, cases)
+    if geojson_url:
+        bench_geojson(report, runs, api, geojson_url)
+
+
+def bench_geojson(report: Report, runs: int, api, url: str) -> None:
+    """The liaison points' GeoJSON cold (the cache cleared before each request) and revalidated
+    (If-None-Match with the ETag it gave: 304 without a body, when the endpoint sends an ETag)."""
+    from django.core.cache import cache
+
+    cold, q, response = [], None, None
+    for _ in range(runs):
+        cache.clear()
+        t, (q, response) = timed(lambda: count_queries(lambda: api.get(url)))
+        cold.append(t)
+    if response.status_code != 200:
+        report.skip("GET liaison-points geojson, cold", f"HTTP {response.status_code}")
+        return
+    report.add(f"GET liaison-points geojson, all {POINTS:,} points, cache cleared", cold, q,
+               f"({len(response.content) / 1024:.0f} KiB)", target="≤ 100 ms, or ETag/304")
+    etag = response.headers.get("ETag")
+    if not etag:
+        report.skip("GET liaison-points geojson, If-None-Match → 304", "the response has no ETag")
+        return
+    revalidated, statuses = [], set()
+    for _ in range(runs):
+        t, (q, response) = timed(lambda: count_queries(lambda: api.get(url, HTTP_IF_NONE_MATCH=etag)))
+        revalidated.append(t)
+        statuses.add(response.status_code)
+    report.add("GET liaison-points geojson, If-None-Match → 304", revalidated, q,
+               f"(HTTP {', '.join(map(str, sorted(statuses)))}, {len(response.content)} bytes)", target="≤ 100 ms, or ETag/304")

@@ -3,8 +3,6 @@ everything moves, nothing moves, and one busy point closes."""
 from dataset import GUARDS
 from report import Report, count_queries, timed
 
-from liaison_points.routing import routing_invalidate
-
 
 def bench_reattach(report: Report, runs: int) -> None:
     from django.db.models import Count
@@ -12,6 +10,7 @@ def bench_reattach(report: Report, runs: int) -> None:
     from guards.models import Guard
     from guards.services import guards_reattach
     from liaison_points.models import LiaisonPoint
+    from liaison_points.routing import routing_invalidate
 
     # Full: every guard unattached, so all 50,000 are computed, loaded and written (with history).
     full, queries = [], None

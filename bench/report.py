@@ -31,12 +31,22 @@ class Report:
     def __init__(self):
         self.rows = []
 
-    def add(self, what: str, seconds: list[float], queries: int | None, note: str = "") -> None:
-        self.rows.append((what, statistics.median(seconds), min(seconds), max(seconds), len(seconds), queries, note))
+    def add(self, what: str, seconds: list[float], queries: int | None, note: str = "", *, reference: str = "", ratio: str = "",
+            target: str = "") -> None:
+        """One measured operation; `reference` (a figure measured in the same run), `ratio` (to it)
+        and `target` (the issue's) go to the Markdown table."""
+        self.rows.append((what, statistics.median(seconds), min(seconds), max(seconds), len(seconds), queries, note, reference, ratio, target))
         median_ms = statistics.median(seconds) * 1000
         q = "-" if queries is None else str(queries)
+        extra = "".join(f"  {k} {v}" for k, v in (("reference", reference), ("ratio", ratio), ("target", target)) if v)
         print(f"  {what:<58} median {median_ms:9.1f} ms  (min {min(seconds) * 1000:.1f}, max {max(seconds) * 1000:.1f}, "
-              f"n={len(seconds)})  queries {q}  {note}", flush=True)
+              f"n={len(seconds)})  queries {q}  {note}{extra}", flush=True)
+
+    def line(self, what: str, value: str, *, reference: str = "", ratio: str = "", target: str = "") -> None:
+        """A figure that is not a latency (a rate, a check's result): printed, and a row of the table."""
+        self.rows.append((what, None, None, None, 0, None, value, reference, ratio, target))
+        extra = "".join(f"  {k} {v}" for k, v in (("reference", reference), ("ratio", ratio), ("target", target)) if v)
+        print(f"  {what:<58} {value}{extra}", flush=True)
 
     def explain_if_slow(self, what: str, seconds: list[float], fn, before=None) -> None:
         """Over SLOW_SECONDS: run once more, capturing the queries, and print the slowest one's time
@@ -63,16 +73,24 @@ class Report:
               + "\n".join(f"      plan: {line}" for line in plan), flush=True)
 
     def skip(self, what: str, why: str) -> None:
-        self.rows.append((what, None, None, None, 0, None, why))
+        self.rows.append((what, None, None, None, 0, None, f"skipped: {why}", "", "", ""))
         print(f"  {what:<58} skipped: {why}", flush=True)
 
+    @staticmethod
+    def _ms(seconds: float) -> str:
+        ms = seconds * 1000
+        return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms" if ms >= 10 else f"{ms:.1f} ms"
+
     def markdown(self) -> str:
-        lines = ["| operation | median | min | max | runs | queries |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
-        for what, med, lo, hi, n, q, note in self.rows:
+        lines = ["| operation | median | min–max | runs | queries | reference (same run) | ratio | target |",
+                 "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+        for what, med, lo, hi, n, q, note, reference, ratio, target in self.rows:
+            label = f"{what} {note}".strip() if med is not None else what
             if med is None:
-                lines.append(f"| {what} | skipped: {note} | | | | |")
+                lines.append(f"| {label} | {note} | | | | {reference} | {ratio} | {target} |")
             else:
-                lines.append(f"| {what} | {med * 1000:.0f} ms | {lo * 1000:.0f} ms | {hi * 1000:.0f} ms | {n} | {q} |")
+                lines.append(f"| {label} | {self._ms(med)} | {self._ms(lo)}–{self._ms(hi)} | {n} | {'' if q is None else q} | "
+                             f"{reference} | {ratio} | {target} |")
         return "\n".join(lines)
 
 
@@ -106,9 +124,9 @@ def url_or_none(name: str, **kwargs) -> str | None:
 
 
 def run_cases(report: Report, runs: int, cases: list, before=None) -> None:
-    """GET each (what, client, url, params) once to warm up, then `runs` timed times; `before` runs
-    untimed ahead of every request (e.g. clearing a cache)."""
-    for what, client, url, params in cases:
+    """GET each (what, client, url, params[, target]) once to warm up, then `runs` timed times;
+    `before` runs untimed ahead of every request (e.g. clearing a cache)."""
+    for what, client, url, params, *target in cases:
         try:
             if before:
                 before()
@@ -129,5 +147,5 @@ def run_cases(report: Report, runs: int, cases: list, before=None) -> None:
             t, (q, response) = timed(lambda: count_queries(request))
             seconds.append(t)
         size = len(response.content)
-        report.add(what, seconds, q, f"({size / 1024:.0f} KiB)")
+        report.add(what, seconds, q, f"({size / 1024:.0f} KiB)", target=target[0] if target else "")
         report.explain_if_slow(what, seconds, request, before)
