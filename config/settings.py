@@ -99,6 +99,11 @@ DATABASES = {
         conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT: the bulletin's and the map's aggregates cross its cost threshold and spend tens of
+    # milliseconds compiling for a plan that runs in a hundred (README "Production database and
+    # scaling"). Set per connection, so a managed server with stock settings behaves the same.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A small office on the embedded default: WAL lets readers work beside the one writer, the busy

@@ -152,3 +152,25 @@ def test_redis_cache_uses_the_next_database_so_clearing_it_keeps_the_queue():
 
     assert redis_db_url("redis://127.0.0.1:6379/0", offset=1) == "redis://127.0.0.1:6379/1"
     assert redis_db_url("redis://:pw@redis:6379", offset=1) == "redis://:pw@redis:6379/1"
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """The bulletin's and the map's aggregates cross the JIT cost threshold and pay its compile time
+    on every run; every connection turns it off, whatever the server's own setting."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (the CI's second pass)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_the_postgresql_settings_ask_for_no_jit(monkeypatch):
+    """Read from a fresh process: DATABASE_URL naming PostgreSQL gives the connection option."""
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('options'))"
+    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    out = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], env=env, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent, check=True).stdout
+    assert out.strip() == "-c jit=off"
