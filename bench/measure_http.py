@@ -5,9 +5,7 @@
 
 Standalone it (re)creates its own throwaway database (PostgreSQL `bench_http` when one answers at
 127.0.0.1:5432, else a temporary SQLite file), migrates it and loads the province's 2,000 points and
-50,000 guards with bench/dataset.py; bench/run.py calls `bench_http` on its own database (`--http`).
-
-It then gives guards sign-in accounts and tokens, plans patrols whose check-in window is open, and
+50,000 guards with bench/dataset.py; bench/run.py calls `bench_http` on its own database. It then gives guards sign-in accounts and tokens, plans patrols whose check-in window is open, and
 starts gunicorn (`--workers` sync workers, DEBUG off, the office's settings plus /bench/bare/ of
 bench/bare.py; Redis for Celery and the cache when one answers, with a Celery worker running the
 follow-up tasks). A load generator of `--connections` client threads (Python http.client, one
@@ -21,9 +19,8 @@ connection each: gunicorn's sync workers close the connection after each respons
 
 and prints requests/s, p50/p95 latency, errors and the ratio to the bare endpoint (medians of the
 rounds), after checking that the rows stored equal the requests accepted. Last, the 19:00 burst:
-one patrol at every point starting in a few minutes, and all their members' check-ins fired at once:
-the time to drain them and the errors. wrk is not used: Debian's wrk needs a Lua script per body
-and token; a Python client is enough at these rates and is the same for all three endpoints."""
+one patrol at every point starting in a few minutes, all their members' check-ins fired at once.
+(Not wrk: it needs a Lua script per body and token; a Python client is enough at these rates.)"""
 import argparse
 import contextlib
 import itertools
