@@ -194,7 +194,7 @@ def dashboard_week_panel(*, today: datetime.date | None = None) -> dict:
 
 def _week_panel(today: datetime.date) -> dict:
     """The panel's few figures, from the same functions the bulletin composes (so they agree with
-    it), but only those parts: not the whole compile. Six queries: this week's coverage, this
+    it), but only those parts: not the whole compile. Seven queries: this week's coverage (2), this
     week's roll-call (2), disputes (2) and tips. Night patrols done in both weeks and the week
     before's attendance are the trends' (the same figures, tested), which the dashboard has just
     read (cached, or stored for the week before)."""

@@ -4,9 +4,10 @@ flat however many rows it shows."""
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from accounts.scoping import scope_for
@@ -211,33 +212,60 @@ def patrol_week_coverage(*, monday: datetime.date) -> list[PointCoverage]:
     """For every active liaison point, in the ISO week starting `monday` (Asia/Shanghai time): night
     patrols done (started within PATROL_NIGHT_START–END: these count toward the weekly minimum),
     day patrols done (counted apart), patrols planned (not cancelled) and missed (never started).
-    A zone patrol counts toward every point of its zone (issue 13). One aggregate query."""
-    start, end = week_bounds(monday)
-    # The week goes into the join (FilteredRelation), so each point meets only that week's patrols
-    # through the (liaison_point, planned_start) index, not every patrol it ever had. The zone's
-    # patrols held at its other points join a second time; distinct counts keep the two apart.
-    zone_week = Q(zone__patrols__planned_start__gte=start, zone__patrols__planned_start__lt=end) & ~Q(zone__patrols__liaison_point_id=F("id"))
+    A zone patrol counts toward every point of its zone (issue 13). Two queries (patrol_weeks_coverage)."""
+    return patrol_weeks_coverage(mondays=[monday])[1][monday]
 
-    def both(condition):
-        return (Count("week", distinct=True, filter=condition("week__"))
-                + Count("zone_week", distinct=True, filter=condition("zone_week__")))
 
-    rows = (
-        LiaisonPoint.objects.filter(active=True)
-        .annotate(
-            week=FilteredRelation("patrols", condition=Q(patrols__planned_start__gte=start, patrols__planned_start__lt=end)),
-            zone_week=FilteredRelation("zone__patrols", condition=zone_week),
-        )
-        .annotate(
-            done=both(lambda p: Q(**{f"{p}status": Patrol.Status.DONE}) & night_q(p)),
-            planned=both(lambda p: Q(**{f"{p}id__isnull": False}) & ~Q(**{f"{p}status": Patrol.Status.CANCELLED})),
-            day_done=both(lambda p: Q(**{f"{p}status": Patrol.Status.DONE}) & ~night_q(p)),
-            missed=both(lambda p: Q(**{f"{p}status": Patrol.Status.MISSED})),
-        )
-        .values_list("id", "code", "name", "township__name", "done", "planned", "day_done", "missed")
-        .order_by("code")
-    )
-    return [PointCoverage(*row) for row in rows]
+def weeks_q(mondays, prefix: str = "planned_start"):
+    """{monday: Q(that week)} and the Q of their whole span, on a datetime field."""
+    bounds = {m: week_bounds(m) for m in mondays}
+    each = {m: Q(**{f"{prefix}__gte": s, f"{prefix}__lt": e}) for m, (s, e) in bounds.items()}
+    return each, Q(**{f"{prefix}__gte": min(s for s, _e in bounds.values()), f"{prefix}__lt": max(e for _s, e in bounds.values())})
+
+
+def patrol_weeks_coverage(*, mondays: list[datetime.date], sums: tuple[str, ...] = ()) -> tuple[dict, dict]:
+    """The week's patrol counts for several weeks from one grouped query on the patrols (their
+    (planned_start) index) and the list of active points: ({monday: totals}, {monday: coverage
+    rows}). Totals: night patrols done ("count"), day patrols done, missed, and the sum of each of
+    `sums` over the patrols done. Coverage rows: each active point's own patrols plus its zone's
+    patrols held at its other points (a zone patrol counts toward every point of its zone). Grouping the
+    patrols by (point, zone) once replaces joining every point to its patrols twice and counting
+    DISTINCT (issue 14: 45 + 2 × 37 ms → 28 + 2 ms on a province fortnight)."""
+    each, span = weeks_q(mondays)
+    done = Q(status=Patrol.Status.DONE)
+    counts = {
+        "done": done & night_q(), "planned": ~Q(status=Patrol.Status.CANCELLED), "day_done": done & ~night_q(),
+        "missed": Q(status=Patrol.Status.MISSED),
+    }
+    count_keys = [f"{k}_{i}" for i in range(len(mondays)) for k in counts]
+    aggregates = {f"{k}_{i}": Count("id", filter=each[m] & condition) for i, m in enumerate(mondays) for k, condition in counts.items()}
+    aggregates |= {f"{name}_{i}": Sum(name, filter=each[m] & done) for i, m in enumerate(mondays) for name in sums}
+    groups = list(Patrol.objects.filter(span).values("liaison_point_id", "zone_id").annotate(**aggregates).order_by())
+    # Each point's counts (count_keys, in order): its own patrols, all its zone's, and those of
+    # its zone held at the point itself (a (point, zone) group is one row).
+    own, zone, own_in_zone = {}, {}, {}
+    for g in groups:
+        values = [g[k] for k in count_keys]
+        point_id, zone_id = g["liaison_point_id"], g["zone_id"]
+        own[point_id] = [a + b for a, b in zip(own[point_id], values)] if point_id in own else values
+        if zone_id is not None:
+            zone[zone_id] = [a + b for a, b in zip(zone[zone_id], values)] if zone_id in zone else values
+            own_in_zone[point_id, zone_id] = values
+    nothing = [0] * len(count_keys)
+    width = len(counts)
+    coverage = {m: [] for m in mondays}
+    for point_id, code, name, township, zone_id in (
+        LiaisonPoint.objects.filter(active=True).values_list("id", "code", "name", "township__name", "zone_id").order_by("code")
+    ):
+        values = own.get(point_id, nothing)
+        if zone_id is not None:  # the zone's patrols held at its other points
+            values = [a + b - c for a, b, c in zip(values, zone.get(zone_id, nothing), own_in_zone.get((point_id, zone_id), nothing))]
+        for i, m in enumerate(mondays):
+            coverage[m].append(PointCoverage(point_id, code, name, township, *values[i * width:(i + 1) * width]))
+    totals = {m: {k: sum(filter(None, map(itemgetter(f"{k}_{i}"), groups))) for k in (*counts, *sums)} for i, m in enumerate(mondays)}
+    for m in mondays:
+        totals[m]["count"] = totals[m].pop("done")
+    return totals, coverage
 
 
 def patrol_points_below_minimum(*, monday: datetime.date, minimum: int | None = None) -> list[PointCoverage]:

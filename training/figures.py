@@ -1,7 +1,7 @@
 """Week aggregates of training and certificates for the weekly bulletin. A fixed number of queries each."""
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Sum, Value, When
 
 from guards.models import Guard, SecurityCompany
 from training.models import CertificateExam, RosterEntry
@@ -65,28 +65,39 @@ def training_week_figures(*, monday: datetime.date) -> dict:
     return training_weeks_figures(mondays=[monday])[monday]
 
 
+def _exams_of(exams) -> Case:
+    """A guard's exams among `exams` (correlated on the guard): counted only for the guards who
+    have one, found once through a hashed IN, so the other guards of the county cost nothing."""
+    own = exams.filter(guard=OuterRef("pk")).values("guard").annotate(n=Count("id")).values("n")
+    return Case(When(pk__in=exams.values("guard_id"), then=Subquery(own)), default=Value(0))
+
+
 def exam_by_compound_figures(*, monday: datetime.date) -> list[dict]:
     """Bulletin part 5 the Yanghe way (联勤联防小区及单位保安员证考试情况): by unit and compound —
     the guard's post (小区/院落 or the employer's site, `Guard.post`) — active guards, certified on the
     week's Sunday, and certificate exams taken and passed in the week. Only compounds with an exam
     that week or a guard still uncertified are listed (the rest need nothing). One query."""
     sunday = monday + datetime.timedelta(days=6)
-    week = Q(exams__taken_on__range=(monday, sunday))
     valid = Q(certificate_status=Guard.CertificateStatus.VALID, certificate_expires_on__gte=sunday)
+    # Each guard's exams of the week are counted through the (guard, taken_on) index rather than
+    # joined: the join repeats guards, the counts then need DISTINCT, and DISTINCT sorts every
+    # guard of the county (issue 14).
+    exams = CertificateExam.objects.filter(taken_on__range=(monday, sunday)).order_by()
     rows = (
         Guard.objects.filter(status=Guard.Status.ACTIVE, company__active=True)
-        .values("company_id", "company__name", "post")
+        .values("company_id", "post")  # grouped on the id and post alone (hashed); the name is sorted on per group, not per guard
         .annotate(
-            guards=Count("id", distinct=True), certified=Count("id", distinct=True, filter=valid),
-            taken=Count("exams", filter=week), passed=Count("exams", filter=week & Q(exams__passed=True)),
+            company_name=Max("company__name"), guards=Count("id"), certified=Count("id", filter=valid),
+            taken=Sum(_exams_of(exams)), passed=Sum(_exams_of(exams.filter(passed=True))),
         )
-        .order_by("company__name", "post")
+        .filter(Q(taken__gt=0) | Q(certified__lt=F("guards")))  # only the compounds listed leave the database
+        .order_by("company_name", "post")
     )
     return [
         {
-            "company_id": r["company_id"], "company": r["company__name"], "compound": r["post"], "guards": r["guards"],
+            "company_id": r["company_id"], "company": r["company_name"], "compound": r["post"], "guards": r["guards"],
             "certified": r["certified"], "rate": round(100 * r["certified"] / r["guards"], 1) if r["guards"] else 0.0,
-            "taken": r["taken"], "passed": r["passed"],
+            "taken": r["taken"] or 0, "passed": r["passed"] or 0,
         }
         for r in rows
         if r["taken"] or r["certified"] < r["guards"]
