@@ -9,9 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-# The account's guard or manager profile comes with the token (LEFT JOINs on unique keys): the
-# request's scope (accounts/scoping.py) then needs no query of its own.
-_PROFILES = ("user__guard_profile", "user__manager_profile")
+from accounts.token_lookup import token_with_profiles
 
 
 def token_expires_at(token) -> datetime.datetime:
@@ -24,9 +22,11 @@ def token_is_expired(token, now: datetime.datetime | None = None) -> bool:
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
+        # The account's guard or manager profile comes with the token (LEFT JOINs on unique keys): the
+        # request's scope (accounts/scoping.py) then needs no query of its own.
         model = self.get_model()
         try:
-            token = model.objects.select_related("user", *_PROFILES).get(key=key)
+            token = token_with_profiles(key)
         except model.DoesNotExist:
             raise AuthenticationFailed(_("Invalid token.")) from None
         user = token.user

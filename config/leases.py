@@ -41,6 +41,26 @@ class Lease:
         now = now or timezone.now()
         return bool(model.objects.filter(self.pending_q(now), pk=pk, **extra_filter).update(**{self.claimed: now}))
 
+    def claim_many(self, queryset, *, limit: int, now: datetime.datetime | None = None) -> list[int]:
+        """Take the lease on up to `limit` pending rows of `queryset` (oldest pk first); the pks this
+        caller won. PostgreSQL: the rows are locked while claimed and rows another caller holds are
+        skipped, so two callers never win the same row. Elsewhere (SQLite: one writer at a time) row
+        by row, as `claim`."""
+        from django.db import connection, transaction
+
+        now = now or timezone.now()
+        pending = queryset.filter(self.pending_q(now)).order_by("pk")
+        if not connection.features.has_select_for_update_skip_locked:
+            return [pk for pk in pending.values_list("pk", flat=True)[:limit] if self.claim(queryset.model, pk, now=now)]
+        with transaction.atomic():
+            pks = list(pending.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+            queryset.model.objects.filter(pk__in=pks).update(**{self.claimed: now})
+        return pks
+
+    def succeed_many(self, model, pks: list[int]) -> None:
+        if pks:
+            model.objects.filter(pk__in=pks).update(**{self.sent: timezone.now(), self.claimed: None, self.next_attempt: None})
+
     def succeed(self, model, pk: int) -> None:
         model.objects.filter(pk=pk).update(**{self.sent: timezone.now(), self.claimed: None, self.next_attempt: None})
 

@@ -5,7 +5,9 @@ fields, which the intake endpoints (tips, check-ins) pay on every request (issue
 `CachedFieldsMixin` keeps the unbound fields of the first build per class and gives each instance
 shallow copies of them to bind, so instances never share a bound field. For read-only output
 serializers of plain fields (no nested serializers or list children, whose children would be
-shared): what they serialize must not depend on the instance's context while building fields."""
+shared): what they serialize must not depend on the instance's context while building fields.
+Also for the intake's input serializers (a tip, a check-in's position): plain fields, and a list of
+files whose shared child reads nothing from its parent or the context while validating."""
 import copy
 
 

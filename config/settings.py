@@ -323,6 +323,9 @@ SPECTACULAR_SETTINGS = {
 # Routing of places to liaison points is cached per process and rebuilt when points or zones change
 # (liaison_points/routing.py); this is the longest a process keeps a copy without checking the database.
 ROUTING_MAX_AGE_SECONDS = env_int("ROUTING_MAX_AGE_SECONDS", 300)
+# How often a process compares its copy with the shared version token (another process's change of a
+# point or zone reaches it within this time; the process making the change sees it at once).
+ROUTING_VERSION_CHECK_SECONDS = env_int("ROUTING_VERSION_CHECK_SECONDS", 2)
 # Map tiles (a Leaflet URL template). Empty, the default (and the demo's, `make run`): the maps draw no
 # tile layer, only the township and zone outlines and the markers, and nothing is fetched from another
 # host. Production sets its intranet tile server.

@@ -38,6 +38,23 @@ def tip_notify_point_task(self, tip_id: int) -> bool:
     return _call(self, tip_notify_point, tip_id=tip_id)
 
 
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def tips_notify_task(self) -> int:
+    """Email new tips to their points' inboxes, in a batch: published (delayed a moment) after a
+    tip is saved, at most about once a second per web process however many tips arrive
+    (config.queue.enqueue_batch). Same guarantee as tip_notify_point_task; a full batch asks for
+    another at once."""
+    from disputes.services import tip_notices_send
+    from disputes.services.notices import TIP_BATCH
+
+    handled = _call(self, tip_notices_send, limit=TIP_BATCH)
+    if handled >= TIP_BATCH:
+        from config.queue import enqueue
+
+        enqueue(tips_notify_task)
+    return handled
+
+
 @shared_task(bind=True, acks_late=True, max_retries=3)
 def disputes_send_pending_notices_task(self) -> int:
     """Beat, every few minutes: inbox emails still pending — never enqueued (broker down), failed

@@ -7,7 +7,10 @@ rebuilds them when they change:
 
 - a version token in the shared cache is replaced whenever a point or a zone is saved or deleted
   (receivers below; services that write with queryset.update() call routing_invalidate()), and every
-  process compares its copy's token with the shared one (one cache read) before using it;
+  process compares its copy's token with the shared one (one cache read) before using it, at most
+  once per ROUTING_VERSION_CHECK_SECONDS: a burst of tips or check-ins pays one cache round trip a
+  second, not one each, and another process's change reaches this one within that time (the
+  process that made the change drops its own copy at once);
 - a copy older than ROUTING_MAX_AGE_SECONDS is rebuilt anyway, so a change made behind Django's back
   (SQL, a restore) is picked up within that time;
 - with the cache unreachable, the copy is still used until that age (routing keeps working)."""
@@ -41,6 +44,7 @@ class RoutingTable:
     version: str | None
     built_at: float
     index: NearestIndex
+    checked_at: float = 0.0  # when the shared version was last compared (monotonic clock)
     zones: list[_Zone] = field(default_factory=list)
     points: dict[int, LiaisonPoint] = field(default_factory=dict)  # the active points' rows as read at build
 
@@ -88,7 +92,8 @@ def _build(version: str | None) -> RoutingTable:
             log.warning("Zone %s has an unreadable area; routing ignores it.", zone_id)
             continue
         zones.append(_Zone(shape=prep(geometry), points=by_zone[zone_id]))
-    return RoutingTable(version=version, built_at=time.monotonic(), index=index, zones=zones, points=points)
+    now = time.monotonic()
+    return RoutingTable(version=version, built_at=now, checked_at=now, index=index, zones=zones, points=points)
 
 
 def _shared_version() -> str | None:
@@ -106,12 +111,17 @@ def _shared_version() -> str | None:
 
 def routing_table() -> RoutingTable:
     """This process's routing table, rebuilt (two queries) when the shared version moved on or it
-    is older than ROUTING_MAX_AGE_SECONDS."""
+    is older than ROUTING_MAX_AGE_SECONDS. The shared version is read at most once per
+    ROUTING_VERSION_CHECK_SECONDS."""
     global _table
-    version = _shared_version()
     table = _table
-    fresh = table is not None and time.monotonic() - table.built_at < settings.ROUTING_MAX_AGE_SECONDS
+    now = time.monotonic()
+    fresh = table is not None and now - table.built_at < settings.ROUTING_MAX_AGE_SECONDS
+    if fresh and now - table.checked_at < settings.ROUTING_VERSION_CHECK_SECONDS:
+        return table
+    version = _shared_version()
     if fresh and (version is None or table.version == version):
+        table.checked_at = now
         return table
     with _lock:
         table = _build(version)

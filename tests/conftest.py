@@ -52,6 +52,11 @@ def _hermetic_settings(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
+    # Each test's database is new: no process-local copy of another test's points and zones (the
+    # shared version is compared only every ROUTING_VERSION_CHECK_SECONDS).
+    from liaison_points import routing
+
+    routing._table = None
     # The office policy is read on every deployability check and cached (guards.policy); start each
     # test as production runs, with the cache warm (a fresh database has no policy row: the defaults).
     from guards.policy import CACHE_KEY, policy_defaults

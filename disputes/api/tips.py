@@ -54,7 +54,7 @@ class TipOfficerSerializer(TipSerializer):
         read_only_fields = fields
 
 
-class TipInputSerializer(serializers.Serializer):
+class TipInputSerializer(CachedFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=Tip.Kind.choices)
     text = serializers.CharField()
     place = serializers.CharField(max_length=200)

@@ -21,7 +21,7 @@ from disputes.services.dispute_workflow import (
     mediation_session_add,
 )
 from disputes.services.intake import dispute_reassign, dispute_report, due_dates, tip_report
-from disputes.services.notices import dispute_notify_point, disputes_flag_overdue, pending_notices_send, tip_notify_point
+from disputes.services.notices import dispute_notify_point, disputes_flag_overdue, pending_notices_send, tip_notices_send, tip_notify_point
 from disputes.services.placing import dispute_set_position
 from disputes.services.tip_workflow import (
     TIP_TRANSITIONS,
@@ -50,6 +50,7 @@ __all__ = [
     "pending_notices_send",
     "tip_attachment_add",
     "tip_link_dispute",
+    "tip_notices_send",
     "tip_notify_point",
     "tip_reopen",
     "tip_report",

@@ -11,6 +11,7 @@ from rest_framework.permissions import BasePermission
 from accounts.permissions import is_guard
 from accounts.scoping import Scope, scope_for
 from config.api_fields import IdField
+from config.serializer_cache import CachedFieldsMixin
 from config.dates import parse_iso_week, week_start
 from guards.models import Guard
 from liaison_points.api import CoordinateField
@@ -94,7 +95,7 @@ def leader_field():
     )
 
 
-class PositionSerializer(serializers.Serializer):
+class PositionSerializer(CachedFieldsMixin, serializers.Serializer):
     latitude = CoordinateField(axis="latitude", required=False, allow_null=True, default=None)
     longitude = CoordinateField(axis="longitude", required=False, allow_null=True, default=None)
     accuracy = serializers.FloatField(

@@ -16,6 +16,7 @@ from disputes.tasks import (
     disputes_flag_overdue_task,
     disputes_send_pending_notices_task,
     tip_notify_point_task,
+    tips_notify_task,
 )
 from tests import factories as f
 
@@ -87,17 +88,69 @@ def test_new_dispute_emails_the_point_inbox_once(staffed_point, officer, django_
     assert len(mail.outbox) == 1
 
 
-def test_service_enqueues_once_with_the_id(staffed_point, guard, django_capture_on_commit_callbacks):
-    with mock.patch.object(tip_notify_point_task, "apply_async") as apply_async:
+def test_service_enqueues_the_batch_task(staffed_point, guard, django_capture_on_commit_callbacks):
+    with mock.patch.object(tips_notify_task, "apply_async") as apply_async:
         with django_capture_on_commit_callbacks(execute=True):
-            tip = tip_report(by=guard.user, kind="hazard", text="Loose cable", place="Bridge")
-    # one publish attempt, no publish retry, no result-backend subscription (config/queue.py)
-    apply_async.assert_called_once_with(kwargs={"tip_id": tip.pk}, retry=False, ignore_result=True)
+            tip_report(by=guard.user, kind="hazard", text="Loose cable", place="Bridge")
+    # eager (tests): at once; one publish attempt, no publish retry, no result-backend subscription (config/queue.py)
+    apply_async.assert_called_once_with(kwargs={}, retry=False, ignore_result=True)
+
+
+def test_a_burst_of_tips_publishes_one_delayed_batch_per_process(staffed_point, guard, settings, django_capture_on_commit_callbacks):
+    # given a worker takes the tasks (not eager) and this process published no batch lately
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    from config import queue
+
+    queue._batch_published.clear()
+    with mock.patch.object(tips_notify_task, "apply_async") as apply_async:
+        # when three tips arrive within a second
+        for text in ("Loose cable", "Broken rail", "Open manhole"):
+            with django_capture_on_commit_callbacks(execute=True):
+                tip_report(by=guard.user, kind="hazard", text=text, place="Bridge")
+        # then one batch, delayed long enough for all three to be committed when it runs
+        apply_async.assert_called_once_with(countdown=2, retry=False, ignore_result=True)
+        # and once half the delay has passed since, the next tip asks for another
+        queue._batch_published[tips_notify_task.name] -= 1
+        with django_capture_on_commit_callbacks(execute=True):
+            tip_report(by=guard.user, kind="hazard", text="Fallen sign", place="Bridge")
+    assert apply_async.call_count == 2
+
+
+def test_the_batch_emails_every_pending_tip_once(staffed_point, guard, township):
+    # given three tips whose emails are pending, one at a point with nobody to tell
+    silent = f.LiaisonPointFactory(township=township, inbox_emails="")
+    tips = [f.TipFactory(liaison_point=staffed_point), f.TipFactory(liaison_point=staffed_point), f.TipFactory(liaison_point=silent)]
+    # when the batch runs twice
+    assert (tips_notify_task(), tips_notify_task()) == (3, 0)
+    # then two emails, each naming its own tip, and all three marked done
+    assert len(mail.outbox) == 2
+    assert [any(f"#{tip.pk}" in m.subject for m in mail.outbox) for tip in tips] == [True, True, False]
+    assert not Tip.objects.filter(pk__in=[t.pk for t in tips], notified_at__isnull=True).exists()
+
+
+def test_a_failed_send_in_the_batch_waits_for_the_sweep_the_others_are_done(staffed_point):
+    first, second = f.TipFactory(liaison_point=staffed_point), f.TipFactory(liaison_point=staffed_point)
+    from disputes.services import notices
+
+    real_send = notices._send
+
+    def flaky(template, context, recipients, **kwargs):
+        if context["tip"].pk == first.pk:
+            raise OSError("Connection refused")
+        return real_send(template, context, recipients, **kwargs)
+
+    with mock.patch.object(notices, "_send", side_effect=flaky):
+        assert tips_notify_task() == 2
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.notified_at is None and first.notice_attempts == 1 and first.notice_next_attempt_at is not None
+    assert second.notified_at is not None and len(mail.outbox) == 1
+    # not due yet: the next batch leaves it alone
+    assert tips_notify_task() == 0
 
 
 def test_tip_saved_while_broker_is_down_and_followed_up_later(staffed_point, guard, django_capture_on_commit_callbacks):
     # given the broker refuses connections
-    with mock.patch.object(tip_notify_point_task, "apply_async", side_effect=BrokerError("Error 111 connecting to redis:6379")):
+    with mock.patch.object(tips_notify_task, "apply_async", side_effect=BrokerError("Error 111 connecting to redis:6379")):
         with django_capture_on_commit_callbacks(execute=True):
             tip = tip_report(by=guard.user, kind="case_lead", text="Two men checking car doors", place="Car park",
                              latitude=staffed_point.latitude, longitude=staffed_point.longitude)

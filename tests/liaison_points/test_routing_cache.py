@@ -93,16 +93,33 @@ def test_a_zone_area_change_is_seen_at_once(county):
     assert liaison_point_route(latitude=inside[0], longitude=inside[1]).zone_id == zone.pk
 
 
-def test_another_process_rebuilds_when_the_shared_version_moves(county, django_assert_num_queries):
+def test_another_process_rebuilds_when_the_shared_version_moves(county, settings, django_assert_num_queries):
     # given this process's table is warm
     liaison_point_route(latitude=32.23, longitude=111.53)
     # when another process announces a change (it replaced the shared version token)
     from django.core.cache import cache
 
     cache.set(routing.VERSION_KEY, "changed elsewhere", timeout=None)
-    # then the next route rebuilds (points, zones) before choosing
+    # then, once this process compares versions again (at most every ROUTING_VERSION_CHECK_SECONDS),
+    # the next route rebuilds (points, zones) before choosing
+    with django_assert_num_queries(0):
+        liaison_point_route(latitude=32.23, longitude=111.53)
+    routing._table.checked_at -= settings.ROUTING_VERSION_CHECK_SECONDS  # the monotonic clock moved on
     with django_assert_num_queries(2):
         liaison_point_route(latitude=32.23, longitude=111.53)
+
+
+def test_the_shared_version_is_read_once_per_interval_not_per_route(county, settings, monkeypatch):
+    liaison_point_route(latitude=32.23, longitude=111.53)
+    reads = []
+    monkeypatch.setattr(routing, "_shared_version", lambda: reads.append(1) or routing._table.version)
+    for _ in range(50):
+        liaison_point_route(latitude=32.23, longitude=111.53)
+    assert reads == []
+    routing._table.checked_at -= settings.ROUTING_VERSION_CHECK_SECONDS
+    for _ in range(50):
+        liaison_point_route(latitude=32.23, longitude=111.53)
+    assert reads == [1]
 
 
 def test_a_table_older_than_the_limit_is_rebuilt_even_without_news(county, settings, django_assert_num_queries):
