@@ -3,24 +3,23 @@ return, attendance, lock) and the managers' notices."""
 import datetime
 import logging
 import math
-from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.permissions import require_officer, require_officer_or_manager_of
-from config.dates import parse_quarter, previous_quarter
+from config.dates import parse_quarter
 from config.exceptions import DomainError
 from config.leases import Lease
 from config.queue import enqueue_on_commit
 from guards.models import Guard, SecurityCompany
 from rewards.models import PointRule
 from rewards.services import points_award, points_revoke
+from training.compilation import rosters_plan
 from training.models import (
     CertificateExam,
     RosterEntry,
@@ -89,11 +88,6 @@ def training_session_save(*, session: TrainingSession | None = None, **fields) -
     return session
 
 
-def _seat_counts(session_ids) -> dict[int, int]:
-    rows = RosterEntry.objects.filter(session_id__in=session_ids).order_by().values("session_id").annotate(n=Count("id"))
-    return {r["session_id"]: r["n"] for r in rows}
-
-
 @transaction.atomic
 def roster_compile(*, company: SecurityCompany, quarter: str, today: datetime.date | None = None) -> TrainingRoster:
     """Place every active guard of `company` in one of the quarter's sessions that is still to come.
@@ -102,56 +96,53 @@ def roster_compile(*, company: SecurityCompany, quarter: str, today: datetime.da
     company's guards in any one session, and spreads guards of the same post over different sessions
     so no post is left empty by one session. Re-running adds only guards not yet placed and drops
     guards no longer active; a submitted, approved or locked roster is never changed."""
-    label, _first, _last = parse_quarter(quarter)
-    today = today or timezone.localdate()
-    roster, created = TrainingRoster.objects.select_for_update().get_or_create(company=company, quarter=label)
-    if not roster.editable:
-        return roster
-    sessions = list(TrainingSession.objects.filter(quarter=label, held_on__gte=today, kind=TrainingSession.Kind.ROTATION).order_by("held_on", "id"))
-    guards = list(Guard.objects.filter(company=company, status=Guard.Status.ACTIVE).order_by("post", "id"))
-    active_ids = {g.pk for g in guards}
-    roster.entries.exclude(guard_id__in=active_ids).filter(attended__isnull=True).delete()
-    existing = list(roster.entries.select_related("guard", "session"))
-    placed = {e.guard_id for e in existing}
-    seats = _seat_counts([s.pk for s in sessions])
-    company_in = defaultdict(int)
-    post_in = defaultdict(int)
-    for e in existing:
-        company_in[e.session_id] += 1
-        post_in[(e.guard.post, e.session_id)] += 1
-    cap = max(1, math.ceil(settings.ROSTER_MAX_SHARE * len(guards)))
-    missed_before = set(
-        RosterEntry.objects.filter(roster__company=company, roster__quarter=previous_quarter(label), attended=False)
-        .order_by()  # the model's ordering would join sessions and guards for nothing
-        .values_list("guard_id", flat=True)
-    )
-    new, unplaced = [], []
-    for guard in guards:
-        if guard.pk in placed:
-            continue
-        options = [s for s in sessions if seats.get(s.pk, 0) < s.capacity and company_in[s.pk] < cap]
-        if not options:
-            unplaced.append(guard.pk)
-            continue
-        best = min(options, key=lambda s: (post_in[(guard.post, s.pk)], company_in[s.pk], seats.get(s.pk, 0) / s.capacity, s.held_on, s.pk))
-        seats[best.pk] = seats.get(best.pk, 0) + 1
-        company_in[best.pk] += 1
-        post_in[(guard.post, best.pk)] += 1
-        new.append(RosterEntry(roster=roster, guard=guard, session=best, carried_over=guard.pk in missed_before))
-    bulk_create_with_history(new, RosterEntry, default_change_reason="compiled")
-    roster.unplaced = unplaced
-    roster.save(update_fields=["unplaced"])
-    if created or new:
-        _notify_managers(roster)
-    return roster
+    return _rosters_compile([company], quarter=quarter, today=today)[0]
 
 
+@transaction.atomic
 def rosters_compile(*, quarter: str, today: datetime.date | None = None) -> list[TrainingRoster]:
-    """Compile the quarter's roster of every active company (each in its own transaction)."""
-    return [
-        roster_compile(company=c, quarter=quarter, today=today)
-        for c in SecurityCompany.objects.filter(active=True, guards__status=Guard.Status.ACTIVE).distinct().order_by("name")
-    ]
+    """Compile the quarter's roster of every active company, as roster_compile does for one: in
+    one transaction (all companies or none) and a fixed number of queries however many (issue 14)."""
+    companies = SecurityCompany.objects.filter(active=True, guards__status=Guard.Status.ACTIVE).distinct().order_by("name")
+    return _rosters_compile(list(companies), quarter=quarter, today=today)
+
+
+def _rosters_compile(companies: list[SecurityCompany], *, quarter: str, today: datetime.date | None) -> list[TrainingRoster]:
+    """Seat the companies in the order given (earlier ones take seats first); managers are notified
+    of a roster that is new or gained guards."""
+    label, _first, _last = parse_quarter(quarter)
+    rosters, created = _rosters_lock(companies, label)
+    editable = [r for r in rosters if r.editable]
+    if not editable:
+        return rosters
+    plan = rosters_plan(rosters=editable, quarter=label, today=today or timezone.localdate())
+    if plan.dropped:
+        RosterEntry.objects.filter(pk__in=plan.dropped).delete()
+    bulk_create_with_history(plan.new, RosterEntry, default_change_reason="compiled")
+    for roster in editable:
+        roster.unplaced = plan.unplaced[roster.pk]
+    bulk_update_with_history(editable, TrainingRoster, ["unplaced"])
+    grown = {e.roster_id for e in plan.new}
+    _notify_managers(*(r for r in editable if r.pk in created or r.pk in grown))
+    return rosters
+
+
+def _rosters_lock(companies: list[SecurityCompany], label: str) -> tuple[list[TrainingRoster], set[int]]:
+    """Each company's roster of the quarter, in the companies' order and locked for the compile, the
+    missing ones created in one insert; with the ids of those created."""
+    found = {
+        r.company_id: r
+        for r in TrainingRoster.objects.select_for_update().filter(quarter=label, company__in=companies).order_by("pk")
+    }
+    missing = [TrainingRoster(company=c, quarter=label) for c in companies if c.pk not in found]
+    if missing:
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(missing, TrainingRoster)
+        except IntegrityError:  # a concurrent compile created one first; committed now, so look again
+            return _rosters_lock(companies, label)
+        found.update((r.company_id, r) for r in missing)
+    return [found[c.pk] for c in companies], {r.pk for r in missing}
 
 
 MANAGER_NOTICE = Lease(sent="manager_notified_at", claimed="manager_notice_claimed_at",
@@ -159,13 +150,17 @@ MANAGER_NOTICE = Lease(sent="manager_notified_at", claimed="manager_notice_claim
 _AWAITING_MANAGER = ("draft", "returned")
 
 
-def _notify_managers(roster: TrainingRoster) -> None:
-    """Tell the company's managers that a roster awaits them, once per time it becomes theirs
-    (compiled, or returned): the notice is made pending again and enqueued after the commit."""
-    TrainingRoster.objects.filter(pk=roster.pk).update(**MANAGER_NOTICE.reset())
+def _notify_managers(*rosters: TrainingRoster) -> None:
+    """Tell the companies' managers that a roster awaits them, once per time it becomes theirs
+    (compiled, or returned): the notices are made pending again (one update) and each is enqueued
+    after the commit."""
+    if not rosters:
+        return
+    TrainingRoster.objects.filter(pk__in=[r.pk for r in rosters]).update(**MANAGER_NOTICE.reset())
     from training.tasks import roster_notify_managers_task
 
-    enqueue_on_commit(roster_notify_managers_task, roster_id=roster.pk)
+    for roster in rosters:
+        enqueue_on_commit(roster_notify_managers_task, roster_id=roster.pk)
 
 
 def roster_notify_managers(*, roster_id: int) -> int:
