@@ -186,6 +186,21 @@ def test_checkin_twice_keeps_the_first(patrol, team):
     assert again.pk == first.pk and again.status == CheckIn.Status.PRESENT
 
 
+@pytest.mark.django_db(transaction=True)
+def test_checkin_twice_in_autocommit_keeps_the_first(point, company):
+    # as in a running server: no transaction around the request, the INSERT is sent alone
+    from django.db import connection
+
+    leader = f.OfficerFactory()
+    guard = f.GuardFactory(company=company, liaison_point=point)
+    patrol = patrol_plan(liaison_point=point, leader=leader, planned_start=START, planned_end=END, guard_ids=[guard.pk])
+    assert not connection.in_atomic_block
+    first = checkin_record(patrol=patrol, guard=guard, at=START)
+    again = checkin_record(patrol=patrol, guard=guard, at=START + datetime.timedelta(minutes=30))
+    assert again.pk == first.pk and CheckIn.objects.filter(patrol=patrol).count() == 1
+    assert not connection.in_atomic_block and not connection.needs_rollback
+
+
 @pytest.mark.parametrize("at", [START - datetime.timedelta(minutes=31), END + datetime.timedelta(minutes=1)])
 def test_checkin_outside_window_is_refused(patrol, team, at):
     with pytest.raises(DomainError) as exc:
