@@ -17,10 +17,10 @@ connection each: gunicorn's sync workers close the connection after each respons
                              positions spread over the province so each is routed to a point
 - POST /api/v1/patrols/<id>/check-in/   team members checking in near their point
 
-and prints requests/s, p50/p95 latency, errors and the ratio to the bare endpoint (medians of the
-rounds), after checking that the rows stored equal the requests accepted. Last, the 19:00 burst:
-one patrol at every point starting in a few minutes, all their members' check-ins fired at once.
-(Not wrk: it needs a Lua script per body and token; a Python client is enough at these rates.)"""
+and prints requests/s, p50/p95, errors and the ratio to bare (medians of the rounds), stored =
+accepted, and how soon the tips' inbox notices are all sent. Last, the 19:00 burst: a patrol at every
+point starting in minutes, all members' check-ins at once. (A Python client, not wrk: per-request
+bodies and tokens.)"""
 import argparse
 import contextlib
 import itertools
@@ -31,10 +31,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import uuid
 from pathlib import Path
+
+from load import fire, free_port
 
 BENCH_DIR = Path(__file__).resolve().parent
 BASE_DIR = BENCH_DIR.parent
@@ -108,12 +108,6 @@ def _tip_body(rng: random.Random) -> dict:
 
 # --- the server --------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _redis_up() -> bool:
     with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
         return True
@@ -166,60 +160,6 @@ def _serving(*, workers: int, port: int, var_dir: str, celery_worker: bool = Tru
                 process.wait(timeout=20)
 
 
-# --- the load generator ------------------------------------------------------------------------------
-
-def fire(port: int, requests: list[tuple[str, str, dict, bool]], connections: int) -> dict:
-    """Send (path, token, body, keyed) requests over `connections` threads; returns the rate,
-    latencies, statuses and errors."""
-    import http.client
-    import json
-
-    jobs = iter(requests)
-    lock = threading.Lock()
-    latencies, statuses, failures = [], {}, []
-
-    def client():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        while True:
-            with lock:
-                job = next(jobs, None)
-            if job is None:
-                break
-            path, token, body, keyed = job
-            headers = {"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"}
-            if keyed:
-                headers["Idempotency-Key"] = uuid.uuid4().hex
-            started = time.perf_counter()
-            try:
-                conn.request("POST", path, body=json.dumps(body), headers=headers)
-                response = conn.getresponse()
-                content = response.read()
-                code = response.status
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                code, content = type(exc).__name__, b""
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                statuses[code] = statuses.get(code, 0) + 1
-                if not (isinstance(code, int) and 200 <= code < 300) and len(failures) < 3:
-                    failures.append(f"{code} {path}: {content[:200]!r}")
-        conn.close()
-
-    threads = [threading.Thread(target=client) for _ in range(connections)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    ok = sum(n for code, n in statuses.items() if isinstance(code, int) and 200 <= code < 300)
-    latencies.sort()
-    return {"seconds": seconds, "rate": len(requests) / seconds, "ok": ok, "errors": len(requests) - ok, "statuses": statuses,
-            "failures": failures, "latencies": latencies, "p50": statistics.median(latencies),
-            "p95": latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]}
-
-
 # --- the measurement ---------------------------------------------------------------------------------
 
 def bench_http(report=None, *, requests: int = 1000, rounds: int = 3, connections: int = 32, workers: int = 2,
@@ -255,7 +195,7 @@ def bench_http(report=None, *, requests: int = 1000, rounds: int = 3, connection
 
     counters = {"bare": bare_table_count, "tips": lambda: Tip.objects.count(), "check-ins": lambda: CheckIn.objects.count()}
     results = {name: [] for name in counters}
-    port = _free_port()
+    port = free_port()
     kind = f"gthread workers of {threads} threads" if threads else "sync workers"
     print(f"  HTTP: gunicorn {workers} {kind} on 127.0.0.1:{port}, {connections} connections, {connection.vendor}, "
           f"{len(tokens):,} guards with tokens; {rounds} rounds of {requests} requests per endpoint", flush=True)
@@ -273,6 +213,7 @@ def bench_http(report=None, *, requests: int = 1000, rounds: int = 3, connection
                 for failure in result["failures"]:
                     print(f"    {name}: {failure}", flush=True)
         figures = _summarise(results, report)
+        figures["notices"] = _notices_drained(report) if redis.startswith("on Redis with") else None
         if burst:
             figures["burst"] = _burst(port, points[:burst_points], tokens, connections, rng, report)
     return figures
@@ -302,6 +243,18 @@ def _summarise(results: dict, report) -> dict:
                            f"(errors {errors}, {check})", reference=f"{bare_rate:.0f}/s bare", ratio=f"×{ratio:.2f}",
                            target="≥ 0.6× bare, 0 errors, stored = accepted")
     return figures
+
+
+def _notices_drained(report, timeout: float = 60.0) -> dict:
+    """The tips' follow-up: seconds until the worker's batches leave no inbox notice pending."""
+    from disputes.models import Tip
+
+    started = time.perf_counter()
+    while (pending := Tip.objects.filter(notified_at__isnull=True).count()) and time.perf_counter() - started < timeout:
+        time.sleep(0.2)
+    value = f"{'all sent' if not pending else f'{pending} STILL PENDING'} {time.perf_counter() - started:.1f} s after the last round"
+    (report.line if report is not None else lambda what, v: print(f"  {what:<58} {v}", flush=True))("HTTP tips' inbox notices (batched task)", value)
+    return {"pending": pending}
 
 
 def _burst(port: int, points, tokens, connections: int, rng, report) -> dict:
