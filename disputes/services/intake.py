@@ -16,6 +16,7 @@ from config.queue import enqueue_batch
 from disputes.models import Dispute, DisputeEvent, Tip, TipAttachment
 from disputes.services._shared import PHONE, enqueue, event, full_clean, lock, reporting_guard, save
 from disputes.services.attachments import attachment_save, attachments_validate
+from disputes.services.notices import INBOX
 from disputes.services.placing import clean_parties, save_parties, township_point
 from liaison_points.models import LiaisonPoint, Township
 from liaison_points.selectors import liaison_point_route
@@ -175,7 +176,8 @@ def tip_report(
 
 @transaction.atomic
 def dispute_reassign(*, dispute: Dispute, point: LiaisonPoint, by, reason: str) -> Dispute:
-    """Hand a dispute to another liaison point; the reason goes on the timeline."""
+    """Hand a dispute to another liaison point; the reason goes on the timeline and the new point's
+    inbox is emailed (under the lease, as a new dispute's)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the dispute moves to another point.")]})
     if not point.active:
@@ -187,7 +189,12 @@ def dispute_reassign(*, dispute: Dispute, point: LiaisonPoint, by, reason: str) 
         raise ValidationError({"liaison_point": [_("The dispute is already at this point.")]})
     old = locked.liaison_point
     locked.liaison_point = point
+    for field, value in INBOX.reset().items():  # the new point's inbox hears of it, as at intake
+        setattr(locked, field, value)
     save(locked, by, reason=reason.strip()[:100])
     event(locked.pk, DisputeEvent.Kind.REASSIGNED, by, note=reason.strip(), from_point=old, to_point=point)
+    from disputes.tasks import dispute_notify_point_task
+
+    enqueue(dispute_notify_point_task, dispute_id=locked.pk)
     dispute.refresh_from_db()
     return dispute

@@ -64,6 +64,21 @@ def test_adding_the_position_moves_it_to_the_nearest_point_and_tells_that_point(
     assert "Moved from point" in dispute.routing_note
 
 
+def test_a_transfer_by_hand_tells_the_new_points_inbox_once(officer, town, by_township, django_capture_on_commit_callbacks):
+    # given the central office's inbox was told at intake
+    by_township.refresh_from_db()
+    assert by_township.notified_at is not None
+    # when an officer hands it to the patrol post
+    with django_capture_on_commit_callbacks(execute=True):
+        dispute_reassign(dispute=by_township, point=town["post"], by=officer, reason="Nearer the post")
+    # then the post's inbox hears of it, once
+    assert [m.to for m in mail.outbox] == [["post@county.example"]]
+    from disputes.tasks import dispute_notify_point_task
+
+    assert dispute_notify_point_task(dispute_id=by_township.pk) is False
+    assert len(mail.outbox) == 1
+
+
 def test_a_dispute_transferred_by_hand_stays_and_the_timeline_says_so(officer, town, by_township, django_capture_on_commit_callbacks):
     # given an officer moved it to the east point
     dispute_reassign(dispute=by_township, point=town["east"], by=officer, reason="东片负责")
