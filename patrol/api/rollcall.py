@@ -2,7 +2,10 @@
 action, and the read-only list of check-ins (/api/v1/check-ins/)."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
+from rest_framework.response import Response
 
+from accounts.audit import AuditedListMixin, AuditEvent, audit_record
+from accounts.scoping import scope_for
 from config.api_fields import IdField
 from config.serializer_cache import CachedFieldsMixin
 from patrol.filters import CheckInFilter
@@ -86,10 +89,14 @@ class CheckInSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CheckInViewSet(viewsets.ReadOnlyModelViewSet):
-    """Roll-call rows, read-only: guards check in and officers mark through the patrol's actions."""
+class CheckInViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
+    """Roll-call rows, read-only: guards check in and officers mark through the patrol's actions.
+    The rows carry where each guard was (the phone's position): an officer's or a manager's read of
+    them writes one audit line per list page or row; a guard reading their own writes none."""
 
     serializer_class = CheckInSerializer
+    audited_model = CheckIn
+    audited_field = "position"
     filterset_class = CheckInFilter
     search_fields = ["guard__name"]
     ordering_fields = ["at", "status", "guard__name"]
@@ -97,3 +104,13 @@ class CheckInViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return checkin_list_visible_to(user=self.request.user)
+
+    def audits_list_read(self) -> bool:
+        return not scope_for(self.request.user).is_guard  # other people's positions are in the answer
+
+    def retrieve(self, request, *args, **kwargs):
+        check_in = self.get_object()
+        data = self.get_serializer(check_in).data
+        if self.audits_list_read():
+            audit_record(request=request, kind=AuditEvent.Kind.VIEW_CONFIDENTIAL, obj=check_in, detail={"field": "position", "via": "api"})
+        return Response(data)

@@ -994,14 +994,31 @@ def test_patrol_coverage_query_count_is_flat(api_for, officer, township, django_
 
 def test_checkin_list_query_count_is_flat(api_for, manager, company, point, guard, django_assert_num_queries):
     make_patrols(2, point=point, guards=[guard])
-    # 1 manager's company (scope), 2 page count, 3 check-ins joined to guard, company, patrol, point
+    # 1 manager's company (scope), 2 page count, 3 check-ins joined to guard, company, patrol, point,
+    # 4 the audit line (the guards' positions were read)
     api = api_for(fresh(manager))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert api.get("/api/v1/check-ins/").json()["count"] == 2
     make_patrols(10, point=point, guards=[guard, f.GuardFactory(company=company)])
     api = api_for(fresh(manager))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert api.get("/api/v1/check-ins/").json()["count"] == 22
+
+
+def test_reading_other_guards_positions_is_audited_a_guards_own_is_not(api_for, officer, point, guard):
+    from accounts.models import AuditEvent
+
+    make_patrols(2, point=point, guards=[guard])
+    first = CheckIn.objects.order_by("id").first()
+    assert api_for(officer).get("/api/v1/check-ins/").status_code == 200
+    assert api_for(officer).get(f"/api/v1/check-ins/{first.pk}/").status_code == 200
+    lines = list(AuditEvent.objects.filter(kind=AuditEvent.Kind.VIEW_CONFIDENTIAL).order_by("id"))
+    assert [(e.user, e.detail["field"]) for e in lines] == [(officer, "position"), (officer, "position")]
+    assert sorted(lines[0].detail["ids"]) == sorted(CheckIn.objects.values_list("id", flat=True))
+    assert lines[1].object_id == str(first.pk)
+    # a guard reading their own check-ins writes nothing
+    assert api_for(guard.user).get("/api/v1/check-ins/").status_code == 200
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.VIEW_CONFIDENTIAL).count() == 2
 
 
 def test_checkpoint_list_query_count_is_flat(api_for, officer, point, django_assert_num_queries):
