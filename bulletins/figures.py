@@ -58,8 +58,8 @@ def activity_figures(*, monday: datetime.date, patrols: dict | None = None, tips
 
 
 def _weeks(monday: datetime.date, previous: datetime.date) -> tuple[dict, dict]:
-    """Every part for the week and the week before, except cases (which carry their own
-    comparison): each app's aggregate runs once for both weeks."""
+    """Every part compared with the week before, for the week and the week before (cases carry
+    their own comparison): each app's aggregate runs once for both weeks."""
     mondays = [monday, previous]
     sundays = [m + datetime.timedelta(days=6) for m in mondays]
     patrols, roll_call = patrol_weeks_figures(mondays=mondays, activity=True), roll_call_weeks_figures(mondays=mondays)
@@ -75,7 +75,6 @@ def _weeks(monday: datetime.date, previous: datetime.date) -> tuple[dict, dict]:
         "tips": tips[m],
         "training": training[m],
         "rewards": rewards[m],
-        "top_guards": top_guards(monday=m, limit=10),
     } for m, sunday in zip(mondays, sundays))
 
 def _headline(week: dict) -> dict:
@@ -121,6 +120,7 @@ def bulletin_figures(*, monday: datetime.date) -> dict:
         "previous_week": iso_week_label(previous),
         "cases": case_figures(monday=monday),
         **this_week,
+        "top_guards": top_guards(monday=monday, limit=10),  # the week's only: no headline compares them
         "activity": activity_figures(monday=monday, **activity),
         "exams_by_compound": exam_by_compound_figures(monday=monday),
         "reward_rounds": reward_rounds_week_figures(monday=monday),

@@ -18,25 +18,51 @@ def _hours(duration: datetime.timedelta | None) -> float:
     return round(duration.total_seconds() / 3600, 1) if duration else 0.0
 
 
-def _by_point_and_overall(attended, aggregates: dict) -> tuple[list[dict], dict]:
-    """`aggregates` of the check-ins `attended`, per liaison point ([{"patrol__liaison_point_id": …,
-    …}]) and overall ({…}). On PostgreSQL one statement, one scan of the check-ins: the ORM's own
-    per-point query with its GROUP BY widened to GROUPING SETS (point, ()) — the overall row is the
-    one without a point (every patrol has one). Elsewhere (or should the ORM word the GROUP BY
-    differently) the per-point query and an aggregate, as before (issue 14: 128 + 121 → 123 ms a province
-    fortnight)."""
-    per_point = attended.values("patrol__liaison_point_id").annotate(**aggregates).order_by()
-    connection = connections[per_point.db]
-    sql, params = per_point.query.get_compiler(per_point.db).as_sql()
-    if connection.vendor != "postgresql" or not sql.endswith(" GROUP BY 1"):
-        return list(per_point), attended.aggregate(**aggregates)
-    sql = sql.removesuffix(" GROUP BY 1") + ' GROUP BY GROUPING SETS (("patrol__liaison_point_id"), ())'
+def guard_hours_weeks(*, mondays: list[datetime.date]) -> tuple[dict, list]:
+    """Guards taking part (distinct) and guard-hours (each attended check-in counts its patrol's
+    duration) of the patrols done in each week, per liaison point and overall: ({point id:
+    [(guards, duration), …] one pair a week}, [(guards, duration), …]). On PostgreSQL one statement,
+    one scan of the check-ins, grouped by GROUPING SETS ((point), ()) (the ORM has no grouping sets);
+    elsewhere the same figures as the ORM's per-point query and an aggregate (issue 14: 128 + 121 →
+    123 ms a province fortnight)."""
+    connection = connections[CheckIn.objects.db]
+    if connection.vendor == "postgresql":
+        per_point, overall = _guard_hours_grouping_sets(connection, mondays)
+    else:
+        per_point, overall = _guard_hours_two_queries(mondays)
+    pairs = [slice(2 * i, 2 * i + 2) for i in range(len(mondays))]
+    return {point_id: [tuple(row[w]) for w in pairs] for point_id, *row in per_point}, [tuple(overall[w]) for w in pairs]
+
+
+def _guard_hours_grouping_sets(connection, mondays: list[datetime.date]) -> tuple[list[tuple], tuple]:
+    """(point id, guards, duration, … a pair a week) rows and the overall (guards, duration, …)."""
+    bounds = [week_bounds(m) for m in mondays]
+    week = "p.planned_start >= %s AND p.planned_start < %s"
+    columns = ", ".join(f"COUNT(DISTINCT c.guard_id) FILTER (WHERE {week}), SUM(p.actual_end - p.actual_start) FILTER (WHERE {week})"
+                        for _ in bounds)
+    check_ins, patrols = (connection.ops.quote_name(model._meta.db_table) for model in (CheckIn, Patrol))
+    sql = (f"SELECT GROUPING(p.liaison_point_id), p.liaison_point_id, {columns} "
+           f"FROM {check_ins} c JOIN {patrols} p ON p.id = c.patrol_id "
+           f"WHERE p.status = %s AND c.status IN ({', '.join(['%s'] * len(_ATTENDED))}) AND p.planned_start >= %s AND p.planned_start < %s "
+           "GROUP BY GROUPING SETS ((p.liaison_point_id), ())")
+    params = [v for start, end in bounds for v in (start, end, start, end)]
+    params += [Patrol.Status.DONE.value, *_ATTENDED, min(s for s, _e in bounds), max(e for _s, e in bounds)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    overall = next(r for r in rows if r["patrol__liaison_point_id"] is None)
-    return [r for r in rows if r["patrol__liaison_point_id"] is not None], {k: overall[k] for k in aggregates}
+        rows = cursor.fetchall()
+    return [row[1:] for row in rows if not row[0]], next(row[2:] for row in rows if row[0])
+
+
+def _guard_hours_two_queries(mondays: list[datetime.date]) -> tuple[list[tuple], tuple]:
+    """What _guard_hours_grouping_sets gives, through the ORM: the per-point query and an aggregate."""
+    p_each, p_span = weeks_q(mondays, "patrol__planned_start")
+    duration = ExpressionWrapper(F("patrol__actual_end") - F("patrol__actual_start"), output_field=DurationField())
+    attended = CheckIn.objects.filter(p_span, patrol__status=Patrol.Status.DONE, status__in=_ATTENDED)
+    aggregates = {f"{k}_{i}": agg for i, m in enumerate(mondays) for k, agg in (
+        ("guards", Count("guard_id", distinct=True, filter=p_each[m])), ("hours", Sum(duration, filter=p_each[m])),
+    )}
+    overall = attended.aggregate(**aggregates)
+    return list(attended.values_list("patrol__liaison_point_id").annotate(**aggregates).order_by()), tuple(overall[k] for k in aggregates)
 
 
 def patrol_weeks_figures(*, mondays: list[datetime.date], activity: bool = False) -> dict:
@@ -49,33 +75,20 @@ def patrol_weeks_figures(*, mondays: list[datetime.date], activity: bool = False
     from config.activity import ACTIVITY_FIELDS
 
     totals, coverage = patrol_weeks_coverage(mondays=mondays, sums=("people_reached", *(ACTIVITY_FIELDS if activity else ())))
-    p_each, p_span = weeks_q(mondays, "patrol__planned_start")
-    duration = ExpressionWrapper(F("patrol__actual_end") - F("patrol__actual_start"), output_field=DurationField())
-    attended = CheckIn.objects.filter(p_span, patrol__status=Patrol.Status.DONE, status__in=_ATTENDED)
-    per_week = {f"{k}_{i}": agg for i, m in enumerate(mondays) for k, agg in (
-        ("guards", Count("guard_id", distinct=True, filter=p_each[m])), ("hours", Sum(duration, filter=p_each[m])),
-    )}
-    per_point, overall = _by_point_and_overall(attended, per_week)
+    per_point, overall = guard_hours_weeks(mondays=mondays)
     minimum = settings.PATROLS_PER_WEEK_MIN
     out = {}
     for i, monday in enumerate(mondays):
-        extras = {r["patrol__liaison_point_id"]: r for r in per_point if r[f"guards_{i}"]}
-        by_point = []
-        for row in coverage[monday]:
-            extra = extras.get(row.point_id, {})
-            by_point.append({
-                "point_id": row.point_id, "code": row.code, "name": row.name, "township": row.township,
-                "done": row.done, "planned": row.planned, "day_done": row.day_done, "missed": row.missed,
-                "guards": extra.get(f"guards_{i}", 0), "guard_hours": _hours(extra.get(f"hours_{i}")), "below_minimum": row.done < minimum,
-            })
+        by_point = _by_point(coverage[monday], per_point, i, minimum)
+        guards, hours = overall[i]
         out[monday] = {
             "done": totals[monday]["count"],
             "day_done": totals[monday]["day_done"],
             "missed": totals[monday]["missed"],
             "night_hours": night_hours_label(),
             "people_reached": totals[monday]["people_reached"],
-            "guards_taking_part": overall[f"guards_{i}"],
-            "guard_hours": _hours(overall[f"hours_{i}"]),
+            "guards_taking_part": guards,
+            "guard_hours": _hours(hours),
             "minimum": minimum,
             "by_point": by_point,
             "below_minimum": [p for p in by_point if p["below_minimum"]],
@@ -83,6 +96,20 @@ def patrol_weeks_figures(*, mondays: list[datetime.date], activity: bool = False
         if activity:
             out[monday]["activity"] = {name: totals[monday][name] for name in ACTIVITY_FIELDS}
     return out
+
+
+def _by_point(coverage: list[tuple], guard_hours: dict, week: int, minimum: int) -> list[dict]:
+    """A week's line per active point: its coverage row (patrol_weeks_coverage) with its guards and
+    guard-hours of that week (guard_hours_weeks), if any."""
+    rows = []
+    for point_id, code, name, township, done, planned, day_done, missed in coverage:
+        guards, hours = guard_hours[point_id][week] if point_id in guard_hours else (0, None)
+        rows.append({
+            "point_id": point_id, "code": code, "name": name, "township": township, "done": done, "planned": planned,
+            "day_done": day_done, "missed": missed, "guards": guards, "guard_hours": _hours(hours) if guards else 0.0,
+            "below_minimum": done < minimum,
+        })
+    return rows
 
 
 def patrol_week_figures(*, monday: datetime.date) -> dict:
@@ -99,10 +126,10 @@ def roll_call_weeks_figures(*, mondays: list[datetime.date]) -> dict:
     means the company stored on the check-in (the guard's company when it was written)."""
     p_each, p_span = weeks_q(mondays, "patrol__planned_start")
     done = Q(patrol__status=Patrol.Status.DONE) & p_span
-    # Team places counted per done patrol through the member index (issue 14): joining all team
-    # places lets the planner seq-scan them for a hash join.
+    # Team places counted per done patrol through the member index alone (COUNT(*), issue 14):
+    # joining all team places lets the planner seq-scan them for a hash join.
     each, span = weeks_q(mondays)
-    places = PatrolMember.objects.filter(patrol=OuterRef("pk")).order_by().values("patrol").annotate(n=Count("id")).values("n")
+    places = PatrolMember.objects.filter(patrol=OuterRef("pk")).order_by().values("patrol").annotate(n=Count("*")).values("n")
     scheduled = (Patrol.objects.filter(span, status=Patrol.Status.DONE).annotate(places=Subquery(places))
                  .aggregate(**{f"n_{i}": Sum("places", filter=each[m]) for i, m in enumerate(mondays)}))
     attended = Q(status__in=_ATTENDED)

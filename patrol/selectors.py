@@ -5,7 +5,6 @@ import datetime
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import itemgetter
 
 from django.conf import settings
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
@@ -13,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.scoping import scope_for
 from config.dates import local_day_start, week_bounds
+from config.rows import plain_rows
 from guards.models import Guard
 from liaison_points.models import LiaisonPoint
 from liaison_points.routing import routing_table
@@ -245,7 +245,7 @@ def patrol_week_coverage(*, monday: datetime.date) -> list[PointCoverage]:
     patrols done (started within PATROL_NIGHT_START–END: these count toward the weekly minimum),
     day patrols done (counted apart), patrols planned (not cancelled) and missed (never started).
     A zone patrol counts toward every point of its zone (issue 13). Two queries (patrol_weeks_coverage)."""
-    return patrol_weeks_coverage(mondays=[monday])[1][monday]
+    return [PointCoverage(*row) for row in patrol_weeks_coverage(mondays=[monday])[1][monday]]
 
 
 def weeks_q(mondays, prefix: str = "planned_start"):
@@ -255,49 +255,60 @@ def weeks_q(mondays, prefix: str = "planned_start"):
     return each, Q(**{f"{prefix}__gte": min(s for s, _e in bounds.values()), f"{prefix}__lt": max(e for _s, e in bounds.values())})
 
 
+# The counts of a coverage row, in its order after (point_id, code, name, township): PointCoverage's fields.
+_COVERAGE_COUNTS = ("done", "planned", "day_done", "missed")
+
+
 def patrol_weeks_coverage(*, mondays: list[datetime.date], sums: tuple[str, ...] = ()) -> tuple[dict, dict]:
     """The week's patrol counts for several weeks from one grouped query on the patrols (their
     (planned_start) index) and the list of active points: ({monday: totals}, {monday: coverage
     rows}). Totals: night patrols done ("count"), day patrols done, missed, and the sum of each of
-    `sums` over the patrols done. Coverage rows: each active point's own patrols plus its zone's
-    patrols held at its other points (a zone patrol counts toward every point of its zone). Grouping the
-    patrols by (point, zone) once replaces joining every point to its patrols twice and counting
+    `sums` over the patrols done. Coverage rows, as tuples in PointCoverage's field order (the
+    bulletin reads 2 × 2,000 of them, issue 14): each active point's own patrols plus its zone's
+    patrols held at its other points (a zone patrol counts toward every point of its zone). Grouping
+    the patrols by (point, zone) once replaces joining every point to its patrols twice and counting
     DISTINCT (issue 14: 45 + 2 × 37 ms → 28 + 2 ms on a province fortnight)."""
     each, span = weeks_q(mondays)
     done = Q(status=Patrol.Status.DONE)
-    counts = {
+    conditions = {
         "done": done & night_q(), "planned": ~Q(status=Patrol.Status.CANCELLED), "day_done": done & ~night_q(),
         "missed": Q(status=Patrol.Status.MISSED),
     }
-    count_keys = [f"{k}_{i}" for i in range(len(mondays)) for k in counts]
-    aggregates = {f"{k}_{i}": Count("id", filter=each[m] & condition) for i, m in enumerate(mondays) for k, condition in counts.items()}
+    aggregates = {f"{k}_{i}": Count("id", filter=each[m] & conditions[k]) for i, m in enumerate(mondays) for k in _COVERAGE_COUNTS}
+    width = len(aggregates)  # the counts, week after week, before the sums
     aggregates |= {f"{name}_{i}": Sum(name, filter=each[m] & done) for i, m in enumerate(mondays) for name in sums}
-    groups = list(Patrol.objects.filter(span).values("liaison_point_id", "zone_id").annotate(**aggregates).order_by())
-    # Each point's counts (count_keys, in order): its own patrols, all its zone's, and those of
-    # its zone held at the point itself (a (point, zone) group is one row).
+    groups = plain_rows(Patrol.objects.filter(span).values("liaison_point_id", "zone_id").annotate(**aggregates).order_by()
+                        .values_list("liaison_point_id", "zone_id", *aggregates))
+    coverage = _coverage_rows(groups, width, len(mondays))
+    columns = [sum(filter(None, column)) for column in zip(*(g[2:] for g in groups))] or [0] * len(aggregates)
+    by_name = dict(zip(aggregates, columns))
+    totals = {m: {"count" if k == "done" else k: by_name[f"{k}_{i}"] for k in (*_COVERAGE_COUNTS, *sums)} for i, m in enumerate(mondays)}
+    return totals, dict(zip(mondays, coverage))
+
+
+def _coverage_rows(groups: list[tuple], width: int, weeks: int) -> list[list[tuple]]:
+    """Each week's coverage rows from the (point, zone, counts…) groups: each active point's own
+    counts, plus, for a point in a zone, all its zone's less those of its zone held at the point
+    itself (a (point, zone) group is one row)."""
     own, zone, own_in_zone = {}, {}, {}
-    for g in groups:
-        values = [g[k] for k in count_keys]
-        point_id, zone_id = g["liaison_point_id"], g["zone_id"]
+    for point_id, zone_id, *values in groups:
+        values = values[:width]
         own[point_id] = [a + b for a, b in zip(own[point_id], values)] if point_id in own else values
         if zone_id is not None:
             zone[zone_id] = [a + b for a, b in zip(zone[zone_id], values)] if zone_id in zone else values
             own_in_zone[point_id, zone_id] = values
-    nothing = [0] * len(count_keys)
-    width = len(counts)
-    coverage = {m: [] for m in mondays}
+    nothing = [0] * width
+    each = width // weeks
+    rows = [[] for _ in range(weeks)]
     for point_id, code, name, township, zone_id in (
         LiaisonPoint.objects.filter(active=True).values_list("id", "code", "name", "township__name", "zone_id").order_by("code")
     ):
         values = own.get(point_id, nothing)
         if zone_id is not None:  # the zone's patrols held at its other points
             values = [a + b - c for a, b, c in zip(values, zone.get(zone_id, nothing), own_in_zone.get((point_id, zone_id), nothing))]
-        for i, m in enumerate(mondays):
-            coverage[m].append(PointCoverage(point_id, code, name, township, *values[i * width:(i + 1) * width]))
-    totals = {m: {k: sum(filter(None, map(itemgetter(f"{k}_{i}"), groups))) for k in (*counts, *sums)} for i, m in enumerate(mondays)}
-    for m in mondays:
-        totals[m]["count"] = totals[m].pop("done")
-    return totals, coverage
+        for i in range(weeks):
+            rows[i].append((point_id, code, name, township, *values[i * each:(i + 1) * each]))
+    return rows
 
 
 def patrol_points_below_minimum(*, monday: datetime.date, minimum: int | None = None) -> list[PointCoverage]:

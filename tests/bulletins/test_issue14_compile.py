@@ -1,16 +1,20 @@
 """The bulletin compile's query rework (issue #14): the parts computed another way give what the
-selectors and the plain ORM queries give, and the per-point and overall guard-hours are one
-statement on PostgreSQL."""
+selectors and the plain ORM queries give, the per-point and overall guard-hours are one
+statement on PostgreSQL, and what no line of the bulletin prints is not read."""
 import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 
 from bulletins.figures import bulletin_figures
-from patrol.figures import _by_point_and_overall, patrol_weeks_figures
+from config.dates import week_bounds
+from config.rows import plain_rows
+from patrol.figures import guard_hours_weeks, patrol_weeks_figures
 from patrol.models import CheckIn, Patrol
 from patrol.selectors import patrol_week_coverage
+from rewards.figures import top_guards
 from tests import factories as f
 from tests.bulletins.conftest import MONDAY, PREVIOUS, _done_patrol
 from tests.bulletins.test_bench_sql import _zones_and_odd_patrols
@@ -51,26 +55,34 @@ def test_coverage_by_point_is_the_selectors(zoned_week):
     assert (quiet["done"], quiet["planned"], quiet["missed"]) == (2, 3, 1)
 
 
-def test_guard_hours_by_point_and_overall_as_two_plain_queries(zoned_week):
-    attended = CheckIn.objects.filter(patrol__status=Patrol.Status.DONE, status__in=["present", "late"],
-                                      patrol__planned_start__gte=local_dt(2026, 11, 9), patrol__planned_start__lt=local_dt(2026, 11, 23))
-    from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
+def test_guard_hours_are_the_plain_orm_queries_week_by_week(zoned_week):
+    from django.db.models import DurationField, ExpressionWrapper, F
 
+    per_point, overall = guard_hours_weeks(mondays=[MONDAY, PREVIOUS])
     aggregates = {"guards": Count("guard_id", distinct=True),
                   "hours": Sum(ExpressionWrapper(F("patrol__actual_end") - F("patrol__actual_start"), output_field=DurationField()))}
-    per_point, overall = _by_point_and_overall(attended, aggregates)
-    expected = list(attended.values("patrol__liaison_point_id").annotate(**aggregates).order_by())
-    key = lambda r: r["patrol__liaison_point_id"]  # noqa: E731
-    assert sorted(per_point, key=key) == sorted(expected, key=key)
-    assert overall == attended.aggregate(**aggregates) and overall["guards"]
+    for i, monday in enumerate((MONDAY, PREVIOUS)):
+        start, end = week_bounds(monday)
+        attended = CheckIn.objects.filter(patrol__status=Patrol.Status.DONE, status__in=["present", "late"],
+                                          patrol__planned_start__gte=start, patrol__planned_start__lt=end)
+        expected = {r["patrol__liaison_point_id"]: (r["guards"], r["hours"])
+                    for r in attended.values("patrol__liaison_point_id").annotate(**aggregates).order_by()}
+        assert {point_id: weeks[i] for point_id, weeks in per_point.items() if weeks[i][0]} == expected
+        assert overall[i] == tuple(attended.aggregate(**aggregates).values()) and overall[i][0]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GROUPING SETS is PostgreSQL's")
 def test_guard_hours_are_one_statement_on_postgresql(zoned_week):
     with CaptureQueriesContext(connection) as queries:
         bulletin_figures(monday=MONDAY)
-    guard_hours = [q["sql"] for q in queries.captured_queries if "COUNT(DISTINCT \"patrol_checkin\".\"guard_id\")" in q["sql"]]
+    guard_hours = [q["sql"] for q in queries.captured_queries if "COUNT(DISTINCT c.guard_id)" in q["sql"]]
     assert len(guard_hours) == 1 and "GROUPING SETS" in guard_hours[0]
+
+
+def test_plain_rows_are_the_orm_rows(zoned_week):
+    qs = (Patrol.objects.values("liaison_point_id").annotate(n=Count("id"), people=Sum("people_reached")).order_by("liaison_point_id")
+          .values_list("liaison_point_id", "n", "people"))
+    assert plain_rows(qs) == list(qs) and len(qs) > 1
 
 
 def test_exams_by_compound_counts_each_exam_once_and_lists_certified_compounds_with_an_exam(known_week):
@@ -90,3 +102,11 @@ def test_exams_by_compound_counts_each_exam_once_and_lists_certified_compounds_w
 def test_query_count_stays_flat_with_zones(zoned_week, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         bulletin_figures(monday=MONDAY)
+
+
+def test_top_guards_are_read_for_the_week_only(zoned_week):
+    """No headline compares top guards, so the week before's are not read (one ledger query)."""
+    with CaptureQueriesContext(connection) as queries:
+        figures = bulletin_figures(monday=MONDAY)
+    assert sum('"rewards_pointentry"' in q["sql"] for q in queries.captured_queries) == 1
+    assert figures["top_guards"] == top_guards(monday=MONDAY, limit=10) and figures["top_guards"]
