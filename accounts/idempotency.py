@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import IdempotencyKey
+from config import prepared
 from config.json_guard import bad_request
 
 log = logging.getLogger("accounts.idempotency")
@@ -107,10 +108,11 @@ def _book(owner: str, key: str, fingerprint: str) -> int | None:
             return None
     table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
+        prepared.execute(
+            cursor, "jpo_idempotency_book",
             f'INSERT INTO {table} ("owner", "key", "fingerprint", "status", "response_status", "response_headers", "response_body", '
             '"created_at") '
-            f"SELECT %s, %s, %s, %s, NULL, '{{}}'::jsonb, ''::bytea, %s FROM {_NO_FLUSH} "
+            f"SELECT %s, %s, %s, %s, NULL, '{{}}'::jsonb, ''::bytea, %s::timestamptz FROM {_NO_FLUSH} "
             'ON CONFLICT ("owner", "key") DO NOTHING RETURNING "id"',
             [owner, key, fingerprint, IdempotencyKey.Status.IN_PROGRESS, timezone.now()],
         )
@@ -129,8 +131,9 @@ def _store(pk: int, response) -> None:
         return
     table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'UPDATE {table} SET "status" = %s, "response_status" = %s, "response_headers" = %s::jsonb, "response_body" = %s '
+        prepared.execute(
+            cursor, "jpo_idempotency_store",
+            f'UPDATE {table} SET "status" = %s, "response_status" = %s, "response_headers" = %s::jsonb, "response_body" = %s::bytea '
             f'FROM {_NO_FLUSH} WHERE {table}."id" = %s',
             [IdempotencyKey.Status.DONE, response.status_code, json.dumps(headers), response.content, pk],
         )

@@ -5,7 +5,7 @@ Every API request signs in with its token, so this lookup is on every request's 
 compiling that four-table query and filling the instances cost about 1.3 ms of Python per request
 against 0.45 ms for the statement itself (issue #14: at the 19:00 burst, a fifth of a check-in).
 The statement is built once per process from the models' own fields (all of them, so the
-instances are complete, not deferred), and the rows fill the instances with `Model.from_db`, wired
+instances are complete, not deferred) and prepared once per connection (config/prepared.py), and the rows fill the instances with `Model.from_db`, wired
 as select_related would (the profile caches set, to None when the account has none).
 
 accounts sits below the domain apps: the profiles are reached through the user's reverse relations,
@@ -13,6 +13,8 @@ not imported."""
 from django.contrib.auth import get_user_model
 from django.db import connection
 from rest_framework.authtoken.models import Token
+
+from config import prepared
 
 _PROFILES = ("guard_profile", "manager_profile")
 _statement: tuple[str, list] | None = None
@@ -51,7 +53,7 @@ def token_with_profiles(key: str) -> Token:
         _statement = _build()
     sql, layout = _statement
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key])
+        prepared.execute(cursor, "jpo_token_lookup", sql, [key])
         row = cursor.fetchone()
     if row is None:
         raise Token.DoesNotExist

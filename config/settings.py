@@ -326,6 +326,9 @@ ROUTING_MAX_AGE_SECONDS = env_int("ROUTING_MAX_AGE_SECONDS", 300)
 # How often a process compares its copy with the shared version token (another process's change of a
 # point or zone reaches it within this time; the process making the change sees it at once).
 ROUTING_VERSION_CHECK_SECONDS = env_int("ROUTING_VERSION_CHECK_SECONDS", 2)
+# The intake's hand-built statements are prepared once per PostgreSQL connection (config/prepared.py).
+# Off behind a connection pooler in transaction mode (PgBouncer pool_mode = transaction).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 # Map tiles (a Leaflet URL template). Empty, the default (and the demo's, `make run`): the maps draw no
 # tile layer, only the township and zone outlines and the markers, and nothing is fetched from another
 # host. Production sets its intranet tile server.
