@@ -33,14 +33,7 @@ def _build() -> tuple[str, list]:
     layout, columns = [], []
     for alias, model, relation in parts:
         fields = model._meta.concrete_fields
-        # What the ORM applies to each value read (aware datetimes on SQLite, decimals, JSON...).
-        converters = []
-        for i, field in enumerate(fields):
-            col = field.get_col(alias)
-            found = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
-            if found:
-                converters.append((i, col, found))
-        layout.append((model, relation, [f.attname for f in fields], len(fields), converters))
+        layout.append((model, relation, [f.attname for f in fields], len(fields), prepared.converters(fields, alias)))
         columns += [f"{alias}.{quote(f.column)}" for f in fields]
     sql = f"SELECT {', '.join(columns)} FROM {' '.join(joins)} WHERE t.{quote(Token._meta.get_field('key').column)} = %s"
     return sql, layout
@@ -59,15 +52,10 @@ def token_with_profiles(key: str) -> Token:
         raise Token.DoesNotExist
     instances, start = [], 0
     for model, _relation, names, count, converters in layout:
-        values = list(row[start:start + count])
+        values = row[start:start + count]
         start += count
-        if values[0] is None:  # LEFT JOIN: the account has no such profile
-            instances.append(None)
-            continue
-        for i, col, functions in converters:
-            for convert in functions:
-                values[i] = convert(values[i], col, connection)
-        instances.append(model.from_db(connection.alias, names, values))
+        # LEFT JOIN: None when the account has no such profile
+        instances.append(None if values[0] is None else prepared.instance(model, names, values, converters))
     token, user, *profiles = instances
     Token._meta.get_field("user").set_cached_value(token, user)
     for (_model, relation, *_rest), profile in zip(layout[2:], profiles, strict=True):

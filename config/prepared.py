@@ -40,3 +40,24 @@ def execute(cursor, name: str, sql: str, params: list) -> None:
             cursor.cursor.execute(f"PREPARE {name} AS {_placeholders(sql)}")
             names.add(name)
     cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", params)
+
+
+def converters(fields, alias: str) -> list:
+    """For a row of `fields` read by hand under table alias `alias`: (position, column, functions)
+    of each value the ORM converts when it reads it (aware datetimes on SQLite, decimals, JSON…)."""
+    found = []
+    for i, field in enumerate(fields):
+        col = field.get_col(alias)
+        functions = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        if functions:
+            found.append((i, col, functions))
+    return found
+
+
+def instance(model, names: list[str], values, row_converters: list):
+    """`model` from a hand-read row, its values converted as the ORM's own reads convert them."""
+    values = list(values)
+    for i, col, functions in row_converters:
+        for convert in functions:
+            values[i] = convert(values[i], col, connection)
+    return model.from_db(connection.alias, names, values)

@@ -234,6 +234,12 @@ def test_ids_beyond_64_bits_in_paths_are_404(api_for, officer, path):
     assert api_for(officer).get(API + path).status_code == 404
 
 
+@pytest.mark.parametrize("pk", ["18446744073709551616", "9223372036854775808", "-1", "0", "abc"])
+def test_a_guards_check_in_to_an_impossible_patrol_id_is_404(api_for, guard, pk):
+    response = api_for(guard.user).post(f"{API}/patrols/{pk}/check-in/", {}, format="json")
+    assert response.status_code == 404, response.content
+
+
 @pytest.mark.parametrize("path", ["/api/v1/guards/0.5/", "/api/v1/no-such-thing/", "/api/v1/bulletins/%C2%84/send/"])
 def test_api_path_no_route_matches_is_a_json_404(api_for, officer, path):
     response = api_for(officer).get(path)
