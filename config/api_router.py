@@ -66,7 +66,7 @@ router.register("bulletin-recipients", RecipientViewSet, basename="bulletin-reci
 
 def grouped_urls(urls: list) -> list:
     """The router's URL patterns nested under one pattern per resource (`^tips/` holding `^$`,
-    `^(?P<pk>[^/.]+)/$`, ...); the rest (`^tips\.(?P<format>...)`, the root) as they are. Django
+    `^(?P<pk>[^/.]+)/$`, ...); the rest (the format suffixes such as /tips.json, the root) as they are. Django
     tries URL patterns one by one: flat, /api/v1/tips/ was matched against some 250 regular
     expressions, 0.4 ms of every tip and check-in (issue #14); nested, against one per resource
     before its own few. The same routes, names and reverse URLs; the schema reads the same paths."""

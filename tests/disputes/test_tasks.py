@@ -88,7 +88,8 @@ def test_new_dispute_emails_the_point_inbox_once(staffed_point, officer, django_
     assert len(mail.outbox) == 1
 
 
-def test_service_enqueues_the_batch_task(staffed_point, guard, django_capture_on_commit_callbacks):
+def test_service_enqueues_the_batch_task(staffed_point, guard, settings, django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # as `make test` and `make run` (the CI's PostgreSQL pass has a real worker)
     with mock.patch.object(tips_notify_task, "apply_async") as apply_async:
         with django_capture_on_commit_callbacks(execute=True):
             tip_report(by=guard.user, kind="hazard", text="Loose cable", place="Bridge")
